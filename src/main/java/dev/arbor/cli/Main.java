@@ -1,0 +1,213 @@
+package dev.arbor.cli;
+
+import dev.arbor.ArborException;
+import dev.arbor.config.ArborConfig;
+import dev.arbor.config.ConfigLoader;
+import dev.arbor.config.InvalidConfigException;
+import dev.arbor.config.WarehouseSettings;
+import dev.arbor.ingest.IngestJob;
+import dev.arbor.job.RunJob;
+import dev.arbor.job.ShowJob;
+import dev.arbor.job.SparkSessions;
+import dev.arbor.period.Grain;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Command-line entry point: {@code arbor COMMAND [options]}. Exit codes: 0 success, 2 invalid
+ * config, arguments or input tables, 1 any other failure.
+ */
+public final class Main {
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  static final String USAGE =
+      """
+      Usage: arbor COMMAND [options]
+
+      Commands:
+        validate   Check the config (trees, sources, formulas) without running Spark.
+        ingest     Load a source's raw CSV or Parquet files into its Delta events table.
+        run        Compute every node of a tree for every period up to the as-of date.
+        show       Print a tree's values for one period as an indented tree.
+
+      Options (all commands):
+        --conf FILE        HOCON config file (default: conf/application.conf)
+        --warehouse DIR    folder or URI of the output tables (default: the config's
+                           arbor.warehouse.path, which defaults to ./warehouse)
+        --tree ID          tree to use; needed when the config defines several
+      ingest:
+        --source ID        source to load (required)
+        --path PATH        file or folder to read instead of the source's ingest.path
+        --replace          replace the whole events table instead of only the files read
+      run:
+        --as-of DATE       last day to include, YYYY-MM-DD (default: yesterday in the tree's zone)
+        --from DATE        first day to write, YYYY-MM-DD (default: all history)
+        --to DATE          same as --as-of
+      show:
+        --grain GRAIN      day, week, month or quarter (default: month)
+        --period DATE      first day of the period to show (default: the latest complete one)
+      """;
+
+  private static final Map<String, Set<String>> OPTIONS =
+      Map.of(
+          "validate", Set.of("--conf", "--warehouse", "--tree"),
+          "ingest", Set.of("--conf", "--warehouse", "--tree", "--source", "--path", "--replace"),
+          "run", Set.of("--conf", "--warehouse", "--tree", "--as-of", "--from", "--to"),
+          "show", Set.of("--conf", "--warehouse", "--tree", "--grain", "--period"));
+  private static final Set<String> FLAGS = Set.of("--replace");
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    int code = execute(args, System.out, System.err);
+    System.exit(code);
+  }
+
+  /** Runs a command and returns its exit code; never calls System.exit, so tests can call it. */
+  public static int execute(String[] args, PrintStream out, PrintStream err) {
+    try {
+      return dispatch(args, out, err);
+    } catch (InvalidConfigException e) {
+      err.println(e.getMessage());
+      return 2;
+    } catch (ArborException e) {
+      err.println("arbor: " + e.getMessage());
+      return e.category().exitCode();
+    } catch (RuntimeException e) {
+      ArborException failure = ArborException.classify(e);
+      LOG.error("Unexpected failure", e);
+      err.println("arbor: " + failure.getMessage());
+      return failure.category().exitCode();
+    }
+  }
+
+  private static int dispatch(String[] args, PrintStream out, PrintStream err) {
+    if (args.length == 0 || List.of("-h", "--help", "help").contains(args[0])) {
+      (args.length == 0 ? err : out).print(USAGE);
+      return args.length == 0 ? 2 : 0;
+    }
+    String command = args[0];
+    if (!OPTIONS.containsKey(command)) {
+      err.println("arbor: unknown command '" + command + "'");
+      err.print(USAGE);
+      return 2;
+    }
+    Map<String, String> options = parseOptions(command, args);
+    ArborConfig config = ConfigLoader.load(Path.of(options.getOrDefault("--conf", "conf/application.conf")));
+    if (options.containsKey("--warehouse")) {
+      config = config.withWarehouse(new WarehouseSettings(
+          absoluteIfLocal(options.get("--warehouse")), config.warehouse().catalogDatabase()));
+    } else {
+      config = config.withWarehouse(new WarehouseSettings(
+          absoluteIfLocal(config.warehouse().path()), config.warehouse().catalogDatabase()));
+    }
+    String treeId = options.get("--tree");
+    if (command.equals("validate")) {
+      if (treeId != null) {
+        config.tree(treeId);
+      }
+      out.println("Config " + config.file() + " is valid: trees " + config.trees().keySet()
+          + ", sources " + config.sources().keySet());
+      return 0;
+    }
+
+    SparkSession spark = SparkSessions.create(config.sparkMaster(), config.sparkConf());
+    try {
+      switch (command) {
+        case "ingest" -> {
+          String source = options.get("--source");
+          if (source == null) {
+            throw ArborException.usage("ingest needs --source ID (the config defines " + config.sources().keySet() + ")");
+          }
+          IngestJob.Result result = new IngestJob(spark, config)
+              .run(source, options.get("--path"), options.containsKey("--replace"));
+          out.println("Ingested source " + source + ": " + result.rowsLoaded() + " rows loaded, "
+              + result.rowsQuarantined() + " rows quarantined (run " + result.runId() + ")");
+        }
+        case "run" -> {
+          var tree = config.tree(treeId);
+          if (options.containsKey("--as-of") && options.containsKey("--to")
+              && !options.get("--as-of").equals(options.get("--to"))) {
+            throw ArborException.usage("--as-of and --to differ; pass one of them");
+          }
+          String asOfText = options.getOrDefault("--as-of", options.get("--to"));
+          LocalDate asOf = asOfText == null ? RunJob.defaultAsOf(config.settings(tree.id())) : date(asOfText, "--as-of");
+          LocalDate from = options.containsKey("--from") ? date(options.get("--from"), "--from") : null;
+          RunJob.Result result = new RunJob(spark, config).run(new RunJob.Options(tree.id(), asOf, from));
+          out.println("Run " + result.runId() + " succeeded: " + result.rowsWritten() + " rows written, "
+              + result.warnings().size() + " warnings");
+          for (String warning : result.warnings()) {
+            out.println("  warning: " + warning);
+          }
+        }
+        case "show" -> {
+          String grainText = options.getOrDefault("--grain", "month");
+          Grain grain = Grain.fromKey(grainText);
+          if (grain == null) {
+            throw ArborException.usage("Invalid --grain '" + grainText + "'; expected day, week, month or quarter");
+          }
+          LocalDate period = options.containsKey("--period") ? date(options.get("--period"), "--period") : null;
+          out.print(new ShowJob(spark, config).render(treeId, grain, period));
+        }
+        default -> throw new IllegalStateException("Unhandled command " + command);
+      }
+      return 0;
+    } finally {
+      spark.stop();
+    }
+  }
+
+  private static Map<String, String> parseOptions(String command, String[] args) {
+    Map<String, String> options = new LinkedHashMap<>();
+    for (int i = 1; i < args.length; i++) {
+      String name = args[i];
+      String value = null;
+      int equals = name.indexOf('=');
+      if (equals > 0) {
+        value = name.substring(equals + 1);
+        name = name.substring(0, equals);
+      }
+      if (!OPTIONS.get(command).contains(name)) {
+        throw ArborException.usage("unknown option '" + name + "' for " + command
+            + "; valid options: " + String.join(", ", new java.util.TreeSet<>(OPTIONS.get(command))));
+      }
+      if (FLAGS.contains(name)) {
+        options.put(name, "true");
+        continue;
+      }
+      if (value == null) {
+        if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
+          throw ArborException.usage("option " + name + " needs a value");
+        }
+        value = args[++i];
+      }
+      options.put(name, value);
+    }
+    return options;
+  }
+
+  private static LocalDate date(String text, String option) {
+    try {
+      return LocalDate.parse(text);
+    } catch (DateTimeParseException e) {
+      throw ArborException.usage("Invalid " + option + " '" + text + "'; expected a date such as 2011-12-09");
+    }
+  }
+
+  /** Makes a local relative path absolute, so that Spark does not resolve it elsewhere. */
+  private static String absoluteIfLocal(String path) {
+    if (path.contains("://") || path.startsWith("/")) {
+      return path;
+    }
+    return Path.of(path).toAbsolutePath().normalize().toString();
+  }
+}

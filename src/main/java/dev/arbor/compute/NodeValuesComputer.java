@@ -1,0 +1,251 @@
+package dev.arbor.compute;
+
+import static org.apache.spark.sql.functions.abs;
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.when;
+
+import dev.arbor.compute.ScanPlan.MeasuredColumn;
+import dev.arbor.config.SourceDef;
+import dev.arbor.config.TreeSettings;
+import dev.arbor.tree.Aggregation;
+import dev.arbor.tree.Node;
+import dev.arbor.tree.Tree;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Computes every node of a tree for every period of every grain: scans each source once, rolls
+ * the compact daily activity up to periods, evaluates formulas in dependency order, and joins each
+ * period with the previous calendar period.
+ */
+public final class NodeValuesComputer {
+  private static final Logger LOG = LoggerFactory.getLogger(NodeValuesComputer.class);
+
+  /** Segment and dimension value of totals, before slicing by a dimension. */
+  public static final String ALL = "all";
+
+  private final SparkSession spark;
+  private final SourceScanner scanner;
+
+  public NodeValuesComputer(SparkSession spark, SourceScanner scanner) {
+    this.spark = spark;
+    this.scanner = scanner;
+  }
+
+  /**
+   * Result of a computation.
+   *
+   * @param nodeValues one row per node, grain and period from {@code from} to the as-of date, not yet
+   *     stamped with run metadata
+   * @param scans the scans, whose counts are filled once {@code nodeValues} has been computed
+   * @param firstEventDay the earliest local day with an event, or null when there is none
+   */
+  public record Result(Dataset<Row> nodeValues, List<SourceScanner.Scan> scans, LocalDate firstEventDay) {}
+
+  /**
+   * Computes node values for the periods that overlap {@code from} to {@code asOf}. History before
+   * {@code from} is still read, because lifecycle states and previous values depend on it.
+   *
+   * @param from first day to report, or null for the first day with events
+   */
+  public Result compute(
+      Tree tree, TreeSettings settings, Map<String, SourceDef> sources, LocalDate asOf, LocalDate from) {
+    Map<String, ScanPlan> plans = ScanPlan.forTree(tree);
+    List<SourceScanner.Scan> scans = new ArrayList<>();
+    Map<String, Dataset<Row>> dailyBySource = new LinkedHashMap<>();
+    LocalDate firstDay = null;
+    for (ScanPlan plan : plans.values()) {
+      SourceDef source = sources.get(plan.sourceId());
+      long started = System.nanoTime();
+      SourceScanner.Scan scan = scanner.scan(source, settings.calendar().timeZone(), asOf, List.of());
+      Dataset<Row> daily = MeasureRollup.dailyActivity(scan.events(), source, plan);
+      Row summary = daily.agg(min(SourceScanner.LOCAL_DATE), org.apache.spark.sql.functions.count(lit(1))).head();
+      SourceScanner.ScanCounts counts = scan.counts();
+      LOG.info(
+          "Scanned source {} ({} version {}): {} rows read, {} kept, {} duplicates dropped, {} after the as-of date, {} daily activity rows, {} ms",
+          source.id(), scan.location(), scan.inputVersion(), counts.rowsRead(), counts.rowsKept(),
+          counts.duplicatesDropped(), counts.rowsAfterAsOf(), summary.getLong(1),
+          (System.nanoTime() - started) / 1_000_000);
+      if (!summary.isNullAt(0)) {
+        LocalDate sourceFirst = summary.getDate(0).toLocalDate();
+        firstDay = firstDay == null || sourceFirst.isBefore(firstDay) ? sourceFirst : firstDay;
+      }
+      scans.add(scan);
+      dailyBySource.put(plan.sourceId(), daily);
+    }
+
+    LocalDate calendarStart = firstDay == null ? (from == null ? asOf : from) : firstDay;
+    if (from != null && from.isBefore(calendarStart)) {
+      calendarStart = from;
+    }
+    PeriodTables calendar =
+        PeriodTables.build(spark, settings.calendar(), settings.grains(), calendarStart, asOf);
+
+    Dataset<Row> measured = null;
+    List<String> measuredIds = new ArrayList<>();
+    for (ScanPlan plan : plans.values()) {
+      Dataset<Row> values = MeasureRollup.rollUp(dailyBySource.get(plan.sourceId()), plan, calendar);
+      measured = measured == null ? values : measured.unionByName(values);
+      measuredIds.add(MeasureRollup.rowsColumn(plan));
+      for (MeasuredColumn column : plan.columns()) {
+        measuredIds.add(column.id());
+      }
+    }
+
+    Dataset<Row> wide = widen(measured, measuredIds, calendar);
+    Dataset<Row> evaluated = evaluate(tree, settings, wide, plans);
+    Dataset<Row> nodeValues = lengthen(tree, evaluated, calendar);
+    if (from != null) {
+      nodeValues = nodeValues.where(col("period_end").geq(lit(java.sql.Date.valueOf(from))));
+    }
+    return new Result(nodeValues, scans, firstDay);
+  }
+
+  private Dataset<Row> widen(Dataset<Row> measured, List<String> ids, PeriodTables calendar) {
+    Dataset<Row> periods = calendar.periods().select("grain", "period_start");
+    if (measured == null) {
+      return periods;
+    }
+    Dataset<Row> pivoted =
+        measured.groupBy("grain", "period_start").pivot("column_id", new ArrayList<>(ids)).agg(first("value"));
+    for (String id : ids) {
+      pivoted = pivoted.withColumnRenamed(id, measuredColumnName(id));
+    }
+    return periods.join(pivoted, new String[] {"grain", "period_start"}, "left");
+  }
+
+  private static String measuredColumnName(String id) {
+    return "m_" + id.replace('#', '_');
+  }
+
+  private static Column measuredColumn(String id) {
+    return col("`" + measuredColumnName(id) + "`");
+  }
+
+  private static String nodeColumnName(String nodeId) {
+    return "v_" + nodeId;
+  }
+
+  private static Column nodeColumn(String nodeId) {
+    return col("`" + nodeColumnName(nodeId) + "`");
+  }
+
+  /**
+   * Adds, per node, its value, then its formula check and quality flags. Values are added in
+   * evaluation order; checks come second because a measured node's formula may refer to nodes
+   * evaluated after it.
+   */
+  private Dataset<Row> evaluate(Tree tree, TreeSettings settings, Dataset<Row> wide, Map<String, ScanPlan> plans) {
+    Dataset<Row> out = wide;
+    for (String nodeId : tree.evaluationOrder()) {
+      out = out.withColumn(nodeColumnName(nodeId), valueOf(tree.node(nodeId)));
+    }
+    List<Column> columns = new ArrayList<>();
+    columns.add(col("*"));
+    for (Node node : tree.nodes().values()) {
+      String nodeId = node.id();
+      Column value = nodeColumn(nodeId);
+      Column divisionByZero = lit(false);
+      Column noEvents = lit(false);
+      Column formulaValue = lit(null).cast("double");
+      Column gap = lit(null).cast("double");
+      if (node.measure() != null && node.measure().aggregation() == Aggregation.RATIO) {
+        divisionByZero = measuredColumn(nodeId + "#den").equalTo(lit(0.0));
+      }
+      if (node.isMeasured()) {
+        String source = node.measure() != null ? node.measure().source() : node.lifecycle().source();
+        noEvents = measuredColumn(MeasureRollup.rowsColumn(plans.get(source))).equalTo(lit(0.0));
+      }
+      if (node.hasFormula()) {
+        divisionByZero =
+            divisionByZero.or(FormulaColumns.divisionByZero(node.formula(), NodeValuesComputer::nodeColumn));
+      }
+      if (node.isMeasured() && node.hasFormula()) {
+        formulaValue = FormulaColumns.value(node.formula(), NodeValuesComputer::nodeColumn);
+        gap = value.minus(formulaValue);
+      }
+      Column relativeGap = abs(gap).divide(greatest(abs(value), lit(1e-9)));
+      Column flags =
+          array(
+              when(divisionByZero, lit("division_by_zero")),
+              when(relativeGap.gt(lit(settings.formulaTolerance())), lit("formula_gap")),
+              when(noEvents, lit("no_events")));
+      columns.add(org.apache.spark.sql.functions.filter(flags, Column::isNotNull).as("q_" + nodeId));
+      columns.add(formulaValue.as("fv_" + nodeId));
+      columns.add(gap.as("g_" + nodeId));
+    }
+    return out.select(columns.toArray(Column[]::new));
+  }
+
+  private static Column valueOf(Node node) {
+    if (node.measure() != null && node.measure().aggregation() == Aggregation.RATIO) {
+      return FormulaColumns.finiteOrNull(
+          org.apache.spark.sql.functions.try_divide(
+              measuredColumn(node.id() + "#num"), measuredColumn(node.id() + "#den")));
+    }
+    if (node.isMeasured()) {
+      return measuredColumn(node.id());
+    }
+    return FormulaColumns.value(node.formula(), NodeValuesComputer::nodeColumn);
+  }
+
+  /** Unpivots to one row per node and period and adds the previous calendar period's value. */
+  private Dataset<Row> lengthen(Tree tree, Dataset<Row> evaluated, PeriodTables calendar) {
+    List<Column> structs = new ArrayList<>();
+    for (String nodeId : tree.nodes().keySet()) {
+      structs.add(
+          org.apache.spark.sql.functions.struct(
+              lit(nodeId).as("node_id"),
+              nodeColumn(nodeId).as("value"),
+              col("`fv_" + nodeId + "`").as("formula_value"),
+              col("`g_" + nodeId + "`").as("formula_gap"),
+              col("`q_" + nodeId + "`").as("quality_flags")));
+    }
+    Dataset<Row> rows =
+        evaluated
+            .select(col("grain"), col("period_start"),
+                org.apache.spark.sql.functions.explode(array(structs.toArray(Column[]::new))).as("n"))
+            .select(col("grain"), col("period_start"), col("n.*"))
+            .join(calendar.periods(), new String[] {"grain", "period_start"});
+    Dataset<Row> previous =
+        rows.select(
+            col("grain"),
+            col("node_id"),
+            col("period_start").as("previous_start"),
+            col("value").as("previous_value"));
+    Dataset<Row> joined =
+        rows.join(previous, new String[] {"grain", "node_id", "previous_start"}, "left");
+    Column change = joined.col("value").minus(col("previous_value"));
+    return joined.select(
+        lit(tree.id()).as("tree_id"),
+        col("node_id"),
+        col("grain"),
+        col("period_start"),
+        col("period_end"),
+        lit(ALL).as("dimension"),
+        lit(ALL).as("segment"),
+        col("value"),
+        col("previous_value"),
+        change.as("change"),
+        FormulaColumns.finiteOrNull(org.apache.spark.sql.functions.try_divide(change, abs(col("previous_value"))))
+            .as("change_pct"),
+        col("formula_value"),
+        col("formula_gap"),
+        col("is_complete"),
+        col("quality_flags"));
+  }
+}

@@ -1,0 +1,224 @@
+package dev.arbor.store;
+
+import dev.arbor.ArborException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes a run's outputs so that a failed run leaves every table as it was.
+ *
+ * <p>Every output is first written in full to a staging folder under the warehouse ({@link
+ * #stage}); that is where computation happens, and where most failures surface. Only then are the
+ * staged rows committed to the output tables ({@link #commitAll}), one Delta commit per table. If
+ * a commit fails, the tables already committed by this run are restored to their version before
+ * the run.
+ */
+public final class OutputCommitter {
+  private static final Logger LOG = LoggerFactory.getLogger(OutputCommitter.class);
+
+  /** How a staged table is merged into its output table. */
+  public sealed interface WriteMode {}
+
+  /** Replaces the rows matching a predicate with the staged rows, in one commit. */
+  public record ReplaceWhere(String predicate) implements WriteMode {}
+
+  /** Inserts the staged rows whose key columns are not in the table yet. */
+  public record InsertNew(List<String> keyColumns) implements WriteMode {}
+
+  /** Appends the staged rows. */
+  public record Append() implements WriteMode {}
+
+  /** Called after each table commit; tests use it to inject failures. */
+  public interface CommitListener {
+    void committed(String table);
+  }
+
+  /**
+   * A staged table. {@code target} is a path or catalog name; {@code sqlName} is how SQL refers
+   * to it; {@code hasDdl} says whether sql/ddl defines it (output tables) or the first write
+   * creates it from the staged schema (event tables).
+   */
+  private record Staged(String table, String stagingPath, WriteMode mode, String target, String sqlName, boolean hasDdl) {}
+
+  private final SparkSession spark;
+  private final TableLocator locator;
+  private final String runId;
+  private final List<Staged> staged = new ArrayList<>();
+  private final Map<String, Long> rowsWritten = new LinkedHashMap<>();
+  private CommitListener listener = table -> {};
+
+  public OutputCommitter(SparkSession spark, TableLocator locator, String runId) {
+    this.spark = spark;
+    this.locator = locator;
+    this.runId = runId;
+  }
+
+  public void setListener(CommitListener listener) {
+    this.listener = listener;
+  }
+
+  /** Writes {@code rows} to staging, computing them fully; returns the number of rows. */
+  public long stage(String table, Dataset<Row> rows, WriteMode mode) {
+    return stage(table, rows, mode, locator.output(table), locator.sqlName(table), true);
+  }
+
+  /** Stages rows for a Delta table at a path of its own, created by the first write. */
+  public long stageToPath(String name, String path, Dataset<Row> rows, WriteMode mode) {
+    return stage(name, rows, mode, path, "delta.`" + path + "`", false);
+  }
+
+  private long stage(String table, Dataset<Row> rows, WriteMode mode, String target, String sqlName, boolean hasDdl) {
+    String path = locator.warehousePath("_staging/" + runId + "/" + table);
+    long started = System.nanoTime();
+    rows.write().format("delta").mode("overwrite").save(path);
+    long count = spark.read().format("delta").load(path).count();
+    staged.add(new Staged(table, path, mode, target, sqlName, hasDdl));
+    rowsWritten.put(table, count);
+    LOG.info("Staged {}: {} rows in {} ms", table, count, (System.nanoTime() - started) / 1_000_000);
+    return count;
+  }
+
+  public Map<String, Long> rowsWritten() {
+    return Map.copyOf(rowsWritten);
+  }
+
+  /**
+   * Commits every staged table, then removes the staging folder. On failure, restores the tables
+   * this run had already committed and rethrows.
+   */
+  public void commitAll() {
+    Map<String, Long> versionsBefore = new LinkedHashMap<>();
+    List<String> committed = new ArrayList<>();
+    try {
+      for (Staged entry : staged) {
+        if (entry.hasDdl()) {
+          ensureTable(entry.table());
+        }
+        boolean exists = !entry.hasDdl() ? locator.isDeltaTable(entry.target()) : true;
+        versionsBefore.put(entry.sqlName(), exists ? locator.deltaVersion(entry.target()) : -1L);
+        long started = System.nanoTime();
+        commit(entry, exists);
+        committed.add(entry.sqlName());
+        LOG.info(
+            "Committed {} (version {}) in {} ms",
+            entry.table(),
+            locator.deltaVersion(entry.target()),
+            (System.nanoTime() - started) / 1_000_000);
+        listener.committed(entry.table());
+      }
+    } catch (RuntimeException e) {
+      rollBack(committed, versionsBefore);
+      throw e instanceof ArborException ? e : ArborException.output("Cannot commit outputs: " + firstLine(e), e);
+    } finally {
+      deleteStaging();
+    }
+  }
+
+  private void commit(Staged entry, boolean exists) {
+    Dataset<Row> rows = spark.read().format("delta").load(entry.stagingPath());
+    String target = entry.target();
+    boolean catalog = entry.hasDdl() && locator.warehouse().usesCatalog();
+    if (!exists) {
+      rows.write().format("delta").mode("overwrite").save(target);
+    } else if (entry.mode() instanceof ReplaceWhere replace) {
+      var writer = rows.write().format("delta").mode("overwrite").option("replaceWhere", replace.predicate());
+      if (catalog) {
+        writer.saveAsTable(target);
+      } else {
+        writer.save(target);
+      }
+    } else if (entry.mode() instanceof InsertNew insert) {
+      String view = "arbor_staged_" + entry.table() + "_" + Math.abs(runId.hashCode());
+      rows.createOrReplaceTempView(view);
+      List<String> conditions = new ArrayList<>();
+      for (String key : insert.keyColumns()) {
+        conditions.add("t." + key + " = s." + key);
+      }
+      spark.sql(
+          "MERGE INTO " + entry.sqlName() + " t USING " + view + " s ON "
+              + String.join(" AND ", conditions) + " WHEN NOT MATCHED THEN INSERT *");
+      spark.catalog().dropTempView(view);
+    } else {
+      if (catalog) {
+        rows.write().format("delta").mode("append").saveAsTable(target);
+      } else {
+        rows.write().format("delta").mode("append").save(target);
+      }
+    }
+  }
+
+  private void rollBack(List<String> committed, Map<String, Long> versionsBefore) {
+    for (String table : committed) {
+      long version = versionsBefore.get(table);
+      try {
+        if (version >= 0) {
+          spark.sql("RESTORE TABLE " + table + " TO VERSION AS OF " + version);
+          LOG.warn("Restored {} to version {} after a failed commit", table, version);
+        } else {
+          spark.sql("DELETE FROM " + table);
+          LOG.warn("Emptied {}, created by the failed run", table);
+        }
+      } catch (RuntimeException restoreFailure) {
+        LOG.error(
+            "Cannot restore {} to version {}; restore it by hand with RESTORE TABLE",
+            table, version, restoreFailure);
+      }
+    }
+  }
+
+  /** Creates an output table from its DDL in sql/ddl when it does not exist. */
+  public void ensureTable(String table) {
+    if (locator.exists(table)) {
+      return;
+    }
+    String ddl = readDdl(table).replace("${table}", locator.sqlName(table));
+    spark.sql(ddl);
+  }
+
+  static String readDdl(String table) {
+    String resource = "/sql/ddl/" + table + ".sql";
+    try (InputStream in = OutputCommitter.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("Missing DDL resource " + resource);
+      }
+      StringBuilder statement = new StringBuilder();
+      for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+        if (!line.stripLeading().startsWith("--")) {
+          statement.append(line).append('\n');
+        }
+      }
+      return statement.toString();
+    } catch (IOException e) {
+      throw new IllegalStateException("Cannot read DDL resource " + resource, e);
+    }
+  }
+
+  private void deleteStaging() {
+    String path = locator.warehousePath("_staging/" + runId);
+    try {
+      Path staging = new Path(path);
+      FileSystem fs = staging.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      fs.delete(staging, true);
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("Cannot delete staging folder {}; delete it by hand", path, e);
+    }
+  }
+
+  private static String firstLine(Throwable e) {
+    String message = String.valueOf(e.getMessage());
+    int newline = message.indexOf('\n');
+    return newline > 0 ? message.substring(0, newline) : message;
+  }
+}
