@@ -3,11 +3,9 @@ package dev.arbor.links;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.arbor.config.ArborConfig;
+import dev.arbor.store.BiViews;
 import dev.arbor.store.TableLocator;
 import dev.arbor.testing.SparkTestBase;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -131,28 +129,10 @@ links-scoring { window = 8, min-points = 5 }
         label, locator.read("link_status_history").orderBy("as_of", "link_id").collectAsList());
   }
 
+  /** Creates one of the views of sql/views as a temporary view over the test's tables. */
   private static org.apache.spark.sql.Dataset<Row> view(String name, TableLocator locator) {
-    String sql;
-    try (InputStream in =
-        LinkLifecycleRunsTest.class.getResourceAsStream("/sql/views/" + name + ".sql")) {
-      sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-    StringBuilder statement = new StringBuilder();
-    for (String line : sql.split("\n")) {
-      if (!line.stripLeading().startsWith("--")) {
-        statement.append(line).append('\n');
-      }
-    }
-    spark.sql(
-        statement
-            .toString()
-            .replace("CREATE OR REPLACE VIEW", "CREATE OR REPLACE TEMPORARY VIEW")
-            .replace("${view}", name)
-            .replace("${link_scores}", locator.sqlName("link_scores"))
-            .replace("${link_status_history}", locator.sqlName("link_status_history")));
-    return spark.table(name);
+    spark.sql(BiViews.statements(locator, true).get(name));
+    return spark.table("arbor_" + name);
   }
 
   private static Row score(String run, String asOf, String linkId) {
