@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """Score the demo tree's hypothesis links straight from the raw invoice-line files.
 
-An implementation independent of Arbor (plain Python, no Spark, no statistics library) of the
-weekly node values of conf/trees/retail.conf and of the link test of docs/link-scoring.md:
-first differences over the 26 complete weeks before the as-of date 2011-12-09, least squares of
-y(t) on x(t - lag) at every lag, the smallest p-value times the number of lags, then
-Benjamini-Hochberg over the links. RetailDemoTest asserts the values it prints. Run from the
-repository root: python3 src/test/resources/retail/expected_links.py
+This is an implementation independent of Arbor (plain Python, no Spark, no statistics library)
+of the weekly node values of conf/trees/retail.conf and of the link test of docs/link-scoring.md.
+It takes first differences over the 26 complete weeks before the as-of date 2011-12-09 and fits
+y(t) on x(t - lag) by least squares at every lag. The smallest p-value is multiplied by the number
+of lags, then Benjamini-Hochberg runs over the links. RetailDemoTest asserts the values it prints.
+Run from the repository root: python3 src/test/resources/retail/expected_links.py
 """
 import csv
 import glob
