@@ -9,9 +9,21 @@ import java.util.List;
  *
  * @param formulaTolerance relative gap between a node's measured and formula values above which a
  *     run warns, e.g. 0.001 for 0.1%
+ * @param slicing how nodes are computed per segment of the tree's dimensions
+ * @param anomalies how unusual changes are flagged
  */
-public record TreeSettings(PeriodCalendar calendar, List<Grain> grains, double formulaTolerance) {
+public record TreeSettings(
+    PeriodCalendar calendar,
+    List<Grain> grains,
+    double formulaTolerance,
+    SlicingSettings slicing,
+    AnomalySettings anomalies) {
   public TreeSettings {
     grains = List.copyOf(grains);
+  }
+
+  /** Creates settings with the default slicing and anomaly settings of reference.conf. */
+  public TreeSettings(PeriodCalendar calendar, List<Grain> grains, double formulaTolerance) {
+    this(calendar, grains, formulaTolerance, SlicingSettings.defaults(), AnomalySettings.defaults());
   }
 }
