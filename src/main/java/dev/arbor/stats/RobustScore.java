@@ -1,4 +1,4 @@
-package dev.arbor.attribution;
+package dev.arbor.stats;
 
 import java.util.Arrays;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.arbor.attribution;
+package dev.arbor.stats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
