@@ -37,7 +37,8 @@ public final class Main {
         validate   Check the config (trees, sources, formulas) without running Spark.
         ingest     Load a source's raw CSV or Parquet files into its Delta events table.
         run        Compute every node of a tree for every period up to the as-of date.
-        show       Print a tree's values for one period as an indented tree.
+        show       Print a tree's values for one period as an indented tree, or with
+                   --explain, which leaves drove the North Star's change.
 
       Options (all commands):
         --conf FILE        HOCON config file (default: conf/application.conf)
@@ -55,6 +56,8 @@ public final class Main {
       show:
         --grain GRAIN      day, week, month or quarter (default: month)
         --period DATE      first day of the period to show (default: the latest complete one)
+        --explain          print the root-cause trace of the North Star's change from the
+                           previous period instead of the tree's values
       """;
 
   private static final Map<String, Set<String>> OPTIONS =
@@ -62,8 +65,8 @@ public final class Main {
           "validate", Set.of("--conf", "--warehouse", "--tree"),
           "ingest", Set.of("--conf", "--warehouse", "--tree", "--source", "--path", "--replace"),
           "run", Set.of("--conf", "--warehouse", "--tree", "--as-of", "--from", "--to"),
-          "show", Set.of("--conf", "--warehouse", "--tree", "--grain", "--period"));
-  private static final Set<String> FLAGS = Set.of("--replace");
+          "show", Set.of("--conf", "--warehouse", "--tree", "--grain", "--period", "--explain"));
+  private static final Set<String> FLAGS = Set.of("--replace", "--explain");
 
   private Main() {}
 
@@ -156,7 +159,10 @@ public final class Main {
             throw ArborException.usage("Invalid --grain '" + grainText + "'; expected day, week, month or quarter");
           }
           LocalDate period = options.containsKey("--period") ? date(options.get("--period"), "--period") : null;
-          out.print(new ShowJob(spark, config).render(treeId, grain, period));
+          ShowJob show = new ShowJob(spark, config);
+          out.print(options.containsKey("--explain")
+              ? show.explain(treeId, grain, period)
+              : show.render(treeId, grain, period));
         }
         default -> throw new IllegalStateException("Unhandled command " + command);
       }
