@@ -14,14 +14,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the executors need of a tree to attribute its changes: the North Star, each formula (as
- * text, parsed again where it is used, because the formula AST is not serializable) and how each
- * node's total splits over segments.
+ * The parts of a tree that the executors need to attribute its changes: the North Star, each
+ * formula (as text, parsed again where it is used, because the formula AST is not serializable)
+ * and the way each node's total splits over segments.
  */
 public final class AttributionModel implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  /** How a node's change splits over the segments of a dimension. */
+  /** Rule by which a node's change splits over the segments of a dimension. */
   public enum SegmentKind {
     /** Counts, sums, lifecycle counts, distinct counts and linear formulas of them: by change. */
     ADDITIVE,
@@ -58,7 +58,7 @@ public final class AttributionModel implements Serializable {
     return new AttributionModel(tree.id(), tree.northStar(), formulas, kinds);
   }
 
-  /** Classifies a node; {@code known} holds the kinds of the nodes its formula may refer to. */
+  /** Classifies a node; {@code known} contains the kinds of the nodes its formula may refer to. */
   private static SegmentKind segmentKind(Node node, Map<String, SegmentKind> known) {
     if (node.lifecycle() != null) {
       return SegmentKind.ADDITIVE;

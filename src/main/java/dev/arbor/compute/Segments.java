@@ -76,7 +76,7 @@ public final class Segments {
     return dimensions;
   }
 
-  /** Name of the daily-activity column that holds a dimension's value as a string. */
+  /** Name of the daily-activity column that contains a dimension's value as a string. */
   public static String dimensionColumn(String dimension) {
     return "dim_" + dimension;
   }

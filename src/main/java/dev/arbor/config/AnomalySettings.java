@@ -1,7 +1,7 @@
 package dev.arbor.config;
 
 /**
- * How a node's change is judged unusual against its own history.
+ * Settings that decide when a node's change is unusual against its own history.
  *
  * @param window past periods of the same grain whose changes form the history
  * @param minHistory fewest past changes (non-null, complete periods) needed for a score
@@ -9,7 +9,7 @@ package dev.arbor.config;
  */
 public record AnomalySettings(int window, int minHistory, double threshold) {
 
-  /** The defaults of reference.conf. */
+  /** Returns the defaults of reference.conf. */
   public static AnomalySettings defaults() {
     return new AnomalySettings(12, 6, 3.5);
   }

@@ -1,7 +1,7 @@
 package dev.arbor.config;
 
 /**
- * How a tree's nodes are computed per segment of each of its dimensions.
+ * Settings for computing a tree's nodes per segment of each of its dimensions.
  *
  * @param maxSegments segments kept per dimension; every other value of the dimension is grouped
  *     into the segment {@code other}
@@ -11,7 +11,7 @@ package dev.arbor.config;
 public record SlicingSettings(int maxSegments, String rankBy) {
   public static final String RANK_BY_EVENTS = "events";
 
-  /** The defaults of reference.conf. */
+  /** Returns the defaults of reference.conf. */
   public static SlicingSettings defaults() {
     return new SlicingSettings(10, RANK_BY_EVENTS);
   }

@@ -188,7 +188,7 @@ class SlicingTest extends SparkTestBase {
     assertThat(value("churned", "02", "other")).isEqualTo(1.0);
     assertThat(value("churned", "02", "FR")).isEqualTo(0.0);
     assertThat(value("churned", "02", "all")).isEqualTo(1.0);
-    // The lifecycle identity holds per segment.
+    // The lifecycle identity active = new + retained + resurrected is true per segment.
     assertThat(row("active", "02", "FR").getList(row("active", "02", "FR").fieldIndex("quality_flags"))).isEmpty();
   }
 
