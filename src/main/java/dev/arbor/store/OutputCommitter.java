@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
 public final class OutputCommitter {
   private static final Logger LOG = LoggerFactory.getLogger(OutputCommitter.class);
 
-  /** How a staged table is merged into its output table. */
+  /** Strategy for merging a staged table into its output table. */
   public sealed interface WriteMode {}
 
   /** Replaces the rows matching a predicate with the staged rows, in one commit. */
@@ -51,9 +51,9 @@ public final class OutputCommitter {
   }
 
   /**
-   * A staged table. {@code target} is a path or catalog name; {@code sqlName} is how SQL refers
-   * to it; {@code hasDdl} says whether sql/ddl defines it (output tables) or the first write
-   * creates it from the staged schema (event tables).
+   * A staged table. {@code target} is a path or catalog name, and {@code sqlName} is how SQL
+   * refers to it. {@code hasDdl} is true for output tables, which sql/ddl defines, and false for
+   * event tables, which the first write creates from the staged schema.
    */
   private record Staged(String table, String stagingPath, WriteMode mode, String target, String sqlName, boolean hasDdl) {}
 
@@ -123,9 +123,10 @@ public final class OutputCommitter {
             (System.nanoTime() - started) / 1_000_000);
         listener.committed(entry.table());
       }
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       rollBack(committed, versionsBefore);
-      throw e instanceof ArborException ? e : ArborException.output("Cannot commit outputs: " + firstLine(e), e);
+      // Spark's AnalysisException is a checked exception that Scala code throws undeclared.
+      throw e instanceof ArborException arbor ? arbor : ArborException.output("Cannot commit outputs: " + firstLine(e), e);
     } finally {
       deleteStaging();
     }
@@ -190,6 +191,9 @@ public final class OutputCommitter {
    */
   public void ensureTable(String table) {
     if (!locator.exists(table)) {
+      if (locator.warehouse().usesCatalog()) {
+        spark.sql("CREATE DATABASE IF NOT EXISTS " + locator.warehouse().catalogDatabase());
+      }
       String ddl = readDdl(table).replace("${table}", locator.sqlName(table));
       spark.sql(ddl);
       return;
