@@ -6,6 +6,7 @@ import dev.arbor.config.ConfigLoader;
 import dev.arbor.config.InvalidConfigException;
 import dev.arbor.config.WarehouseSettings;
 import dev.arbor.ingest.IngestJob;
+import dev.arbor.job.BackfillJob;
 import dev.arbor.job.RunJob;
 import dev.arbor.job.ShowJob;
 import dev.arbor.job.SparkSessions;
@@ -36,7 +37,9 @@ public final class Main {
       Commands:
         validate   Check the config (trees, sources, formulas) without running Spark.
         ingest     Load a source's raw CSV or Parquet files into its Delta events table.
-        run        Compute every node of a tree for every period up to the as-of date.
+        run        Compute a tree up to the as-of date: the periods that new, changed or late
+                   events affect (every period on the first run, or with --full).
+        backfill   Recompute a range of days chunk by chunk; resumes after a failure.
         show       Print a tree's values for one period as an indented tree.
 
       Options (all commands):
@@ -50,8 +53,17 @@ public final class Main {
         --replace          replace the whole events table instead of only the files read
       run:
         --as-of DATE       last day to include, YYYY-MM-DD (default: yesterday in the tree's zone)
-        --from DATE        first day to write, YYYY-MM-DD (default: all history)
+        --from DATE        also recompute the days from DATE to the as-of date, YYYY-MM-DD
         --to DATE          same as --as-of
+        --full             recompute all history instead of what changed
+        --run-id ID        id of the run; a retry with the id of a run that succeeded does nothing
+      backfill:
+        --from DATE        first day to recompute (required)
+        --to DATE          last day to recompute (required)
+        --chunk SIZE       day, week or month (default: month)
+        --as-of DATE       as-of date of every chunk (default: the later of the chunk's last day
+                           and the as-of date of the tree's latest run)
+        --restart          redo chunks that already succeeded instead of resuming
       show:
         --grain GRAIN      day, week, month or quarter (default: month)
         --period DATE      first day of the period to show (default: the latest complete one)
@@ -61,9 +73,10 @@ public final class Main {
       Map.of(
           "validate", Set.of("--conf", "--warehouse", "--tree"),
           "ingest", Set.of("--conf", "--warehouse", "--tree", "--source", "--path", "--replace"),
-          "run", Set.of("--conf", "--warehouse", "--tree", "--as-of", "--from", "--to"),
+          "run", Set.of("--conf", "--warehouse", "--tree", "--as-of", "--from", "--to", "--full", "--run-id"),
+          "backfill", Set.of("--conf", "--warehouse", "--tree", "--from", "--to", "--chunk", "--as-of", "--restart"),
           "show", Set.of("--conf", "--warehouse", "--tree", "--grain", "--period"));
-  private static final Set<String> FLAGS = Set.of("--replace");
+  private static final Set<String> FLAGS = Set.of("--replace", "--full", "--restart");
 
   private Main() {}
 
@@ -82,6 +95,10 @@ public final class Main {
     } catch (ArborException e) {
       err.println("arbor: " + e.getMessage());
       return e.category().exitCode();
+    } catch (IllegalArgumentException e) {
+      // Raised before any Spark work for an unknown or ambiguous --tree.
+      err.println("arbor: " + e.getMessage());
+      return 2;
     } catch (RuntimeException e) {
       ArborException failure = ArborException.classify(e);
       LOG.error("Unexpected failure", e);
@@ -142,12 +159,32 @@ public final class Main {
           String asOfText = options.getOrDefault("--as-of", options.get("--to"));
           LocalDate asOf = asOfText == null ? RunJob.defaultAsOf(config.settings(tree.id())) : date(asOfText, "--as-of");
           LocalDate from = options.containsKey("--from") ? date(options.get("--from"), "--from") : null;
-          RunJob.Result result = new RunJob(spark, config).run(new RunJob.Options(tree.id(), asOf, from));
-          out.println("Run " + result.runId() + " succeeded: " + result.rowsWritten() + " rows written, "
+          String runId = options.get("--run-id");
+          if (runId != null && !runId.matches("[A-Za-z0-9_.:-]+")) {
+            throw ArborException.usage("Invalid --run-id '" + runId + "'; use letters, digits and _ . : -");
+          }
+          RunJob.Result result = new RunJob(spark, config).run(new RunJob.Options(
+              tree.id(), asOf, from, options.containsKey("--full"), runId, null));
+          out.println("Run " + result.runId() + " succeeded (" + result.recompute() + "): "
+              + result.periodsRecomputed() + " periods, " + result.rowsWritten() + " rows written, "
               + result.warnings().size() + " warnings");
           for (String warning : result.warnings()) {
             out.println("  warning: " + warning);
           }
+        }
+        case "backfill" -> {
+          var tree = config.tree(treeId);
+          if (!options.containsKey("--from") || !options.containsKey("--to")) {
+            throw ArborException.usage("backfill needs --from DATE and --to DATE");
+          }
+          BackfillJob.Result result = new BackfillJob(spark, config).run(new BackfillJob.Options(
+              tree.id(), date(options.get("--from"), "--from"), date(options.get("--to"), "--to"),
+              BackfillJob.ChunkSize.fromKey(options.getOrDefault("--chunk", "month")),
+              options.containsKey("--as-of") ? date(options.get("--as-of"), "--as-of") : null,
+              options.containsKey("--restart")));
+          out.println("Backfill " + result.backfillId() + " succeeded: " + result.chunksRun()
+              + " chunks run, " + result.chunksSkipped() + " already done, " + result.rowsWritten()
+              + " node_values rows written");
         }
         case "show" -> {
           String grainText = options.getOrDefault("--grain", "month");

@@ -2,6 +2,7 @@ package dev.arbor.compute;
 
 import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.greatest;
@@ -12,18 +13,28 @@ import static org.apache.spark.sql.functions.when;
 import dev.arbor.compute.ScanPlan.MeasuredColumn;
 import dev.arbor.config.SourceDef;
 import dev.arbor.config.TreeSettings;
+import dev.arbor.period.Grain;
+import dev.arbor.period.Period;
+import dev.arbor.period.PeriodCalendar;
 import dev.arbor.tree.Aggregation;
 import dev.arbor.tree.Node;
 import dev.arbor.tree.Tree;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,14 +58,64 @@ public final class NodeValuesComputer {
   }
 
   /**
+   * The activity state of one source after a run: the compact daily table (local_date, slot, key,
+   * partials) and each keyed slot's first active day (slot, key, first_day).
+   */
+  public record SourceState(Dataset<Row> daily, Dataset<Row> first) {}
+
+  /**
+   * What to compute.
+   *
+   * @param asOf last local day included; later periods are not computed
+   * @param from with a full recompute, the first day to report (null for the first day with
+   *     events); ignored otherwise
+   * @param runStart the run's start, against which event times count as in the future
+   * @param recompute the days whose events are read again, or null for a full recompute of all
+   *     history; the periods recomputed are those containing these days, the periods right after
+   *     them, and the periods whose lifecycle states move because an entity's first day moved
+   * @param state per source, the state left by the previous run (incremental only)
+   * @param stateFirstDay the first day with events in the state (incremental only)
+   * @param previousValues the tree's rows of node_values (incremental only); previous_value of a
+   *     recomputed period whose predecessor is not recomputed comes from here
+   */
+  public record Request(
+      LocalDate asOf,
+      LocalDate from,
+      Instant runStart,
+      DaySet recompute,
+      Map<String, SourceState> state,
+      LocalDate stateFirstDay,
+      Dataset<Row> previousValues) {
+
+    public static Request full(LocalDate asOf, LocalDate from, Instant runStart) {
+      return new Request(asOf, from, runStart, null, Map.of(), null, null);
+    }
+
+    public boolean isFull() {
+      return recompute == null;
+    }
+  }
+
+  /**
    * Result of a computation.
    *
-   * @param nodeValues one row per node, grain and period from {@code from} to the as-of date, not yet
-   *     stamped with run metadata
+   * @param nodeValues one row per node, grain and recomputed period, not yet stamped with run
+   *     metadata
    * @param scans the scans, whose counts are filled once {@code nodeValues} has been computed
    * @param firstEventDay the earliest local day with an event, or null when there is none
+   * @param periods the periods whose rows the run replaces, in grain and time order; periods
+   *     before the first event among them get no rows, so writing clears them
+   * @param dailyActivity per source, the daily activity of the days read (all days for a full
+   *     recompute); the new state replaces those days
+   * @param firstActivity per source, the complete first-day table after the run
    */
-  public record Result(Dataset<Row> nodeValues, List<SourceScanner.Scan> scans, LocalDate firstEventDay) {}
+  public record Result(
+      Dataset<Row> nodeValues,
+      List<SourceScanner.Scan> scans,
+      LocalDate firstEventDay,
+      List<Period> periods,
+      Map<String, Dataset<Row>> dailyActivity,
+      Map<String, Dataset<Row>> firstActivity) {}
 
   /**
    * Computes node values for the periods that overlap {@code from} to {@code asOf}. History before
@@ -64,21 +125,32 @@ public final class NodeValuesComputer {
    */
   public Result compute(
       Tree tree, TreeSettings settings, Map<String, SourceDef> sources, LocalDate asOf, LocalDate from) {
+    return compute(tree, settings, sources, Request.full(asOf, from, Instant.now()));
+  }
+
+  /** Computes node values as {@code request} says: everything, or only what changed days affect. */
+  public Result compute(
+      Tree tree, TreeSettings settings, Map<String, SourceDef> sources, Request request) {
     Map<String, ScanPlan> plans = ScanPlan.forTree(tree);
+    PeriodCalendar periodCalendar = settings.calendar();
     List<SourceScanner.Scan> scans = new ArrayList<>();
     Map<String, Dataset<Row>> dailyBySource = new LinkedHashMap<>();
-    LocalDate firstDay = null;
+    Map<String, Dataset<Row>> firstBySource = new LinkedHashMap<>();
+    Set<LocalDate> movedFirstDays = new TreeSet<>();
+    LocalDate firstDay = request.isFull() ? null : request.stateFirstDay();
     for (ScanPlan plan : plans.values()) {
       SourceDef source = sources.get(plan.sourceId());
       long started = System.nanoTime();
-      SourceScanner.Scan scan = scanner.scan(source, settings.calendar().timeZone(), asOf, List.of());
+      SourceScanner.Scan scan =
+          scanner.scan(source, periodCalendar.timeZone(), request.asOf(), request.recompute(), request.runStart());
       Dataset<Row> daily = MeasureRollup.dailyActivity(scan.events(), source, plan);
       Row summary = daily.agg(min(SourceScanner.LOCAL_DATE), org.apache.spark.sql.functions.count(lit(1))).head();
       SourceScanner.ScanCounts counts = scan.counts();
       LOG.info(
-          "Scanned source {} ({} version {}): {} rows read, {} kept, {} duplicates dropped, {} after the as-of date, {} daily activity rows, {} ms",
-          source.id(), scan.location(), scan.inputVersion(), counts.rowsRead(), counts.rowsKept(),
-          counts.duplicatesDropped(), counts.rowsAfterAsOf(), summary.getLong(1),
+          "Scanned source {} ({} version {}, {}): {} rows read, {} kept, {} duplicates dropped, {} rejected, {} after the as-of date, {} daily activity rows, {} ms",
+          source.id(), scan.location(), scan.inputVersion(),
+          request.isFull() ? "all days" : request.recompute(), counts.rowsRead(), counts.rowsKept(),
+          counts.duplicatesDropped(), counts.rowsRejected(), counts.rowsAfterAsOf(), summary.getLong(1),
           (System.nanoTime() - started) / 1_000_000);
       if (!summary.isNullAt(0)) {
         LocalDate sourceFirst = summary.getDate(0).toLocalDate();
@@ -86,19 +158,46 @@ public final class NodeValuesComputer {
       }
       scans.add(scan);
       dailyBySource.put(plan.sourceId(), daily);
+      if (request.isFull()) {
+        firstBySource.put(plan.sourceId(), MeasureRollup.firstActivity(daily));
+      } else {
+        FirstActivity.Update update =
+            FirstActivity.update(request.state().get(plan.sourceId()), daily, request.recompute());
+        firstBySource.put(plan.sourceId(), update.first());
+        movedFirstDays.addAll(update.movedDays());
+      }
+    }
+    if (!request.isFull() && firstDay != null && request.recompute().contains(firstDay)) {
+      // The state's first day was read again and may have lost its events.
+      firstDay = firstDayAfterRecompute(dailyBySource, request);
     }
 
-    LocalDate calendarStart = firstDay == null ? (from == null ? asOf : from) : firstDay;
-    if (from != null && from.isBefore(calendarStart)) {
-      calendarStart = from;
+    List<Period> replaced;
+    List<Period> periods;
+    if (request.isFull()) {
+      replaced = fullCalendar(settings, request, firstDay);
+      periods = replaced;
+    } else {
+      replaced = periodsToCompute(settings, request, movedFirstDays);
+      LocalDate start = firstDay == null ? request.asOf() : firstDay;
+      periods = replaced.stream().filter(p -> !p.end().isBefore(start)).toList();
     }
-    PeriodTables calendar =
-        PeriodTables.build(spark, settings.calendar(), settings.grains(), calendarStart, asOf);
+    List<Period> withPrevious = new ArrayList<>(periods);
+    Set<Period> chosen = new java.util.HashSet<>(periods);
+    for (Period period : periods) {
+      Period previous = periodCalendar.previous(period);
+      if (chosen.add(previous) && firstDay != null && !previous.end().isBefore(firstDay)) {
+        withPrevious.add(previous);
+      }
+    }
+    PeriodTables calendar = PeriodTables.of(spark, periodCalendar, withPrevious, request.asOf());
+    LOG.info("Computing {} periods ({} read for their predecessors)", periods.size(), withPrevious.size() - periods.size());
 
     Dataset<Row> measured = null;
     List<String> measuredIds = new ArrayList<>();
     for (ScanPlan plan : plans.values()) {
-      Dataset<Row> values = MeasureRollup.rollUp(dailyBySource.get(plan.sourceId()), plan, calendar);
+      Dataset<Row> daily = dailyForCalendar(dailyBySource.get(plan.sourceId()), plan, request, withPrevious);
+      Dataset<Row> values = MeasureRollup.rollUp(daily, firstBySource.get(plan.sourceId()), plan, calendar);
       measured = measured == null ? values : measured.unionByName(values);
       measuredIds.add(MeasureRollup.rowsColumn(plan));
       for (MeasuredColumn column : plan.columns()) {
@@ -108,11 +207,122 @@ public final class NodeValuesComputer {
 
     Dataset<Row> wide = widen(measured, measuredIds, calendar);
     Dataset<Row> evaluated = evaluate(tree, settings, wide, plans);
-    Dataset<Row> nodeValues = lengthen(tree, evaluated, calendar);
-    if (from != null) {
-      nodeValues = nodeValues.where(col("period_end").geq(lit(java.sql.Date.valueOf(from))));
+    Dataset<Row> nodeValues = lengthen(tree, evaluated, calendar, periods, request.previousValues());
+    if (request.isFull() && request.from() != null) {
+      // Earlier periods were computed for their values and states; only the range is reported.
+      nodeValues = nodeValues.where(col("period_end").geq(lit(java.sql.Date.valueOf(request.from()))));
+      replaced = replaced.stream().filter(p -> !p.end().isBefore(request.from())).toList();
     }
-    return new Result(nodeValues, scans, firstDay);
+    return new Result(nodeValues, scans, firstDay, replaced, dailyBySource, firstBySource);
+  }
+
+  /**
+   * Returns the periods whose rows the run replaces: for a full recompute every period from the
+   * first event (or from {@code from}) to the as-of date; else the periods containing a
+   * recomputed day or a moved first day, and the period after each of them, up to the as-of date.
+   * The caller drops those that end before the first event.
+   */
+  private static List<Period> periodsToCompute(
+      TreeSettings settings, Request request, Set<LocalDate> movedFirstDays) {
+    PeriodCalendar calendar = settings.calendar();
+    LocalDate asOf = request.asOf();
+    List<Period> periods = new ArrayList<>();
+    if (request.isFull()) {
+      return periods;
+    }
+    for (Grain grain : settings.grains()) {
+      java.util.TreeMap<LocalDate, Period> byStart = new java.util.TreeMap<>();
+      List<LocalDate> days = new ArrayList<>(request.recompute().days());
+      days.addAll(movedFirstDays);
+      for (LocalDate day : days) {
+        Period period = calendar.periodOf(grain, day);
+        byStart.put(period.start(), period);
+        Period next = calendar.following(period);
+        byStart.put(next.start(), next);
+      }
+      for (Period period : byStart.values()) {
+        if (!period.start().isAfter(asOf)) {
+          periods.add(period);
+        }
+      }
+    }
+    return periods;
+  }
+
+  /** Returns every period of the full calendar: from the first event (or {@code from}) to as-of. */
+  private static List<Period> fullCalendar(TreeSettings settings, Request request, LocalDate firstDay) {
+    LocalDate asOf = request.asOf();
+    LocalDate start = firstDay == null ? (request.from() == null ? asOf : request.from()) : firstDay;
+    if (request.from() != null && request.from().isBefore(start)) {
+      start = request.from();
+    }
+    List<Period> periods = new ArrayList<>();
+    for (Grain grain : settings.grains()) {
+      periods.addAll(settings.calendar().periodsBetween(grain, start, asOf));
+    }
+    return periods;
+  }
+
+  /** Returns the first day with events once the recomputed days replaced theirs in the state. */
+  private static LocalDate firstDayAfterRecompute(Map<String, Dataset<Row>> dailyBySource, Request request) {
+    LocalDate first = null;
+    for (Map.Entry<String, Dataset<Row>> entry : dailyBySource.entrySet()) {
+      Dataset<Row> kept = entry.getValue().select(SourceScanner.LOCAL_DATE);
+      SourceState state = request.state().get(entry.getKey());
+      if (state != null && state.daily() != null) {
+        kept =
+            state.daily()
+                .where(functions.not(request.recompute().contains(col(SourceScanner.LOCAL_DATE))))
+                .select(SourceScanner.LOCAL_DATE)
+                .unionByName(kept);
+      }
+      Row row = kept.agg(min(SourceScanner.LOCAL_DATE)).head();
+      if (!row.isNullAt(0)) {
+        LocalDate day = row.getDate(0).toLocalDate();
+        first = first == null || day.isBefore(first) ? day : first;
+      }
+    }
+    return first;
+  }
+
+  /**
+   * Returns the daily activity of the calendar's days: for a full recompute the scanned table; else
+   * the state's rows of the days not read again plus the rows of the days read.
+   */
+  private static Dataset<Row> dailyForCalendar(
+      Dataset<Row> scanned, ScanPlan plan, Request request, List<Period> periods) {
+    if (request.isFull()) {
+      return scanned;
+    }
+    Set<LocalDate> days = new TreeSet<>();
+    for (Period period : periods) {
+      for (LocalDate day = period.start(); !day.isAfter(period.end()); day = day.plusDays(1)) {
+        days.add(day);
+      }
+    }
+    SourceState state = request.state().get(plan.sourceId());
+    if (state == null || state.daily() == null) {
+      return scanned;
+    }
+    DaySet calendarDays = DaySet.of(days);
+    Column localDate = col(SourceScanner.LOCAL_DATE);
+    Dataset<Row> kept =
+        state.daily()
+            .where(calendarDays.contains(localDate)
+                .and(functions.not(request.recompute().contains(localDate))));
+    return kept.unionByName(scanned);
+  }
+
+  private Dataset<Row> periodKeys(List<Period> periods) {
+    List<Row> keys = new ArrayList<>();
+    for (Period period : periods) {
+      keys.add(RowFactory.create(period.grain().key(), java.sql.Date.valueOf(period.start())));
+    }
+    StructType schema =
+        new StructType()
+            .add("grain", DataTypes.StringType, false)
+            .add("period_start", DataTypes.DateType, false);
+    return spark.createDataFrame(keys, schema);
   }
 
   private Dataset<Row> widen(Dataset<Row> measured, List<String> ids, PeriodTables calendar) {
@@ -203,8 +413,13 @@ public final class NodeValuesComputer {
     return FormulaColumns.value(node.formula(), NodeValuesComputer::nodeColumn);
   }
 
-  /** Unpivots to one row per node and period and adds the previous calendar period's value. */
-  private Dataset<Row> lengthen(Tree tree, Dataset<Row> evaluated, PeriodTables calendar) {
+  /**
+   * Unpivots to one row per node and computed period and adds the previous calendar period's
+   * value: computed here when the previous period is, else from {@code previousValues}.
+   */
+  private Dataset<Row> lengthen(
+      Tree tree, Dataset<Row> evaluated, PeriodTables calendar, List<Period> periods,
+      Dataset<Row> previousValues) {
     List<Column> structs = new ArrayList<>();
     for (String nodeId : tree.nodes().keySet()) {
       structs.add(
@@ -221,14 +436,28 @@ public final class NodeValuesComputer {
                 org.apache.spark.sql.functions.explode(array(structs.toArray(Column[]::new))).as("n"))
             .select(col("grain"), col("period_start"), col("n.*"))
             .join(calendar.periods(), new String[] {"grain", "period_start"});
+    Dataset<Row> computed = rows.join(broadcast(periodKeys(periods)), new String[] {"grain", "period_start"});
     Dataset<Row> previous =
-        rows.select(
+        computed.select(
             col("grain"),
             col("node_id"),
             col("period_start").as("previous_start"),
             col("value").as("previous_value"));
+    if (previousValues != null) {
+      // Periods not computed now keep the values an earlier run wrote.
+      Dataset<Row> stored =
+          previousValues
+              .where(col("dimension").equalTo(ALL).and(col("segment").equalTo(ALL)))
+              .join(broadcast(periodKeys(periods)), new String[] {"grain", "period_start"}, "left_anti")
+              .select(
+                  col("grain"),
+                  col("node_id"),
+                  col("period_start").as("previous_start"),
+                  col("value").as("previous_value"));
+      previous = previous.unionByName(stored);
+    }
     Dataset<Row> joined =
-        rows.join(previous, new String[] {"grain", "node_id", "previous_start"}, "left");
+        computed.join(previous, new String[] {"grain", "node_id", "previous_start"}, "left");
     Column change = joined.col("value").minus(col("previous_value"));
     return joined.select(
         lit(tree.id()).as("tree_id"),
