@@ -178,7 +178,7 @@ public final class NodeValuesComputer {
       replaced = fullCalendar(settings, request, firstDay);
       periods = replaced;
     } else {
-      replaced = periodsToCompute(settings, request, movedFirstDays);
+      replaced = periodsToCompute(settings, request, movedFirstDays, firstDayShift(request, firstDay));
       LocalDate start = firstDay == null ? request.asOf() : firstDay;
       periods = replaced.stream().filter(p -> !p.end().isBefore(start)).toList();
     }
@@ -207,7 +207,7 @@ public final class NodeValuesComputer {
 
     Dataset<Row> wide = widen(measured, measuredIds, calendar);
     Dataset<Row> evaluated = evaluate(tree, settings, wide, plans);
-    Dataset<Row> nodeValues = lengthen(tree, evaluated, calendar, periods, request.previousValues());
+    Dataset<Row> nodeValues = lengthen(tree, evaluated, calendar, periods, replaced, request.previousValues());
     if (request.isFull() && request.from() != null) {
       // Earlier periods were computed for their values and states; only the range is reported.
       nodeValues = nodeValues.where(col("period_end").geq(lit(java.sql.Date.valueOf(request.from()))));
@@ -223,7 +223,7 @@ public final class NodeValuesComputer {
    * The caller drops those that end before the first event.
    */
   private static List<Period> periodsToCompute(
-      TreeSettings settings, Request request, Set<LocalDate> movedFirstDays) {
+      TreeSettings settings, Request request, Set<LocalDate> movedFirstDays, LocalDate[] shift) {
     PeriodCalendar calendar = settings.calendar();
     LocalDate asOf = request.asOf();
     List<Period> periods = new ArrayList<>();
@@ -240,6 +240,11 @@ public final class NodeValuesComputer {
         Period next = calendar.following(period);
         byStart.put(next.start(), next);
       }
+      if (shift != null) {
+        for (Period period : calendar.periodsBetween(grain, shift[0], shift[1])) {
+          byStart.put(period.start(), period);
+        }
+      }
       for (Period period : byStart.values()) {
         if (!period.start().isAfter(asOf)) {
           periods.add(period);
@@ -247,6 +252,25 @@ public final class NodeValuesComputer {
       }
     }
     return periods;
+  }
+
+  /**
+   * Returns the days between the state's first event day and the new one when it moved, else
+   * null. The periods between them appear (late events before all history) or vanish (the first
+   * days lost their events), so all of them are rewritten.
+   */
+  private static LocalDate[] firstDayShift(Request request, LocalDate firstDay) {
+    LocalDate before = request.stateFirstDay();
+    if (java.util.Objects.equals(before, firstDay)) {
+      return null;
+    }
+    if (before == null || firstDay == null) {
+      LocalDate start = before == null ? firstDay : before;
+      return start.isAfter(request.asOf()) ? null : new LocalDate[] {start, request.asOf()};
+    }
+    return before.isBefore(firstDay)
+        ? new LocalDate[] {before, firstDay}
+        : new LocalDate[] {firstDay, before};
   }
 
   /** Returns every period of the full calendar: from the first event (or {@code from}) to as-of. */
@@ -415,11 +439,12 @@ public final class NodeValuesComputer {
 
   /**
    * Unpivots to one row per node and computed period and adds the previous calendar period's
-   * value: computed here when the previous period is, else from {@code previousValues}.
+   * value: computed here when the previous period is, else from {@code previousValues} unless the
+   * run replaces that period.
    */
   private Dataset<Row> lengthen(
       Tree tree, Dataset<Row> evaluated, PeriodTables calendar, List<Period> periods,
-      Dataset<Row> previousValues) {
+      List<Period> replaced, Dataset<Row> previousValues) {
     List<Column> structs = new ArrayList<>();
     for (String nodeId : tree.nodes().keySet()) {
       structs.add(
@@ -448,7 +473,7 @@ public final class NodeValuesComputer {
       Dataset<Row> stored =
           previousValues
               .where(col("dimension").equalTo(ALL).and(col("segment").equalTo(ALL)))
-              .join(broadcast(periodKeys(periods)), new String[] {"grain", "period_start"}, "left_anti")
+              .join(broadcast(periodKeys(replaced)), new String[] {"grain", "period_start"}, "left_anti")
               .select(
                   col("grain"),
                   col("node_id"),
