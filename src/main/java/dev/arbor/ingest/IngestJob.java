@@ -148,7 +148,10 @@ public final class IngestJob {
     all.add(expr("concat_ws('; ', " + String.join(", ", reasons) + ")").as("arbor_reason"));
     all.add(expr("to_json(struct(*))").as("arbor_raw_row"));
     all.add(col(SOURCE_FILE));
-    Dataset<Row> converted = raw.select(all.toArray(Column[]::new));
+    // Persisted: the events, the quarantine and the list of files all read it, and parsing the
+    // raw files is the expensive part.
+    Dataset<Row> converted =
+        raw.select(all.toArray(Column[]::new)).persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
 
     List<Column> eventColumns = new ArrayList<>();
     for (String name : source.schema().keySet()) {
@@ -185,6 +188,7 @@ public final class IngestJob {
       enableChangeDataFeed(table);
     }
     committer.commitAll();
+    converted.unpersist();
     if (!existed) {
       enableChangeDataFeed(table);
     }
