@@ -35,6 +35,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -163,7 +164,7 @@ public final class NodeValuesComputer {
       } else {
         FirstActivity.Update update =
             FirstActivity.update(request.state().get(plan.sourceId()), daily, request.recompute());
-        firstBySource.put(plan.sourceId(), update.first());
+        firstBySource.put(plan.sourceId(), update.first().persist(StorageLevel.MEMORY_AND_DISK()));
         movedFirstDays.addAll(update.movedDays());
       }
     }
@@ -205,7 +206,9 @@ public final class NodeValuesComputer {
       }
     }
 
-    Dataset<Row> wide = widen(measured, measuredIds, calendar);
+    // One row per period: small, so it is materialized here. Formulas and the previous-period
+    // join then plan against a leaf instead of re-analyzing the whole roll-up for every node.
+    Dataset<Row> wide = widen(measured, measuredIds, calendar).localCheckpoint();
     Dataset<Row> evaluated = evaluate(tree, settings, wide, plans);
     Dataset<Row> nodeValues = lengthen(tree, evaluated, calendar, periods, replaced, request.previousValues());
     if (request.isFull() && request.from() != null) {

@@ -61,10 +61,16 @@ public final class BackfillJob {
 
   private final SparkSession spark;
   private final ArborConfig config;
+  private dev.arbor.store.OutputCommitter.CommitListener commitListener = table -> {};
 
   public BackfillJob(SparkSession spark, ArborConfig config) {
     this.spark = spark;
     this.config = config;
+  }
+
+  /** Sets a hook called after each output commit of every chunk; tests use it to fail a chunk. */
+  public void setCommitListener(dev.arbor.store.OutputCommitter.CommitListener listener) {
+    this.commitListener = listener;
   }
 
   public Result run(Options options) {
@@ -104,7 +110,9 @@ public final class BackfillJob {
       long chunkStarted = System.nanoTime();
       RunJob.Result result;
       try {
-        result = new RunJob(spark, config).run(new RunJob.Options(tree.id(), asOf, null, false, null,
+        RunJob job = new RunJob(spark, config);
+        job.setCommitListener(commitListener);
+        result = job.run(new RunJob.Options(tree.id(), asOf, null, false, null,
             new RunJob.Chunk(first, last, backfillId)));
       } catch (ArborException e) {
         throw new ArborException(e.category(), "Backfill " + backfillId + " stopped at chunk " + (i + 1)

@@ -189,6 +189,31 @@ public final class RunJob {
     NodeValuesComputer.Request request = request(tree, options, plan, state, manifest);
     NodeValuesComputer.Result computed =
         computer.compute(tree, settings, config.sources(), request);
+    try {
+      return writeOutputs(tree, settings, definition, runId, options, record, lease, plan, state,
+          manifest, recompute, computed, started, warnings);
+    } finally {
+      // A backfill runs many chunks in one session; each chunk's cached tables go with it.
+      computed.dailyActivity().values().forEach(Dataset::unpersist);
+      computed.firstActivity().values().forEach(Dataset::unpersist);
+    }
+  }
+
+  private Result writeOutputs(
+      Tree tree,
+      TreeSettings settings,
+      TreeDefinition definition,
+      String runId,
+      Options options,
+      RunRecord.Builder record,
+      TreeLeases.Lease lease,
+      RecomputePlanner.Plan plan,
+      StateTables state,
+      StateTables.Manifest manifest,
+      String recompute,
+      NodeValuesComputer.Result computed,
+      long started,
+      List<String> warnings) {
     OutputCommitter committer = new OutputCommitter(spark, locator, runId);
     committer.setListener(commitListener);
     Dataset<Row> nodeValues =
@@ -199,7 +224,7 @@ public final class RunJob {
     String predicate =
         plan.full()
             ? nodeValuesPredicate(tree, settings, options.chunk() == null ? options.from() : null)
-            : periodsPredicate(tree, computed.periods());
+            : periodsPredicate(tree.id(), computed.periods());
     committer.stage("node_values", OutputTables.nodeValuesColumns(nodeValues),
         new OutputCommitter.ReplaceWhere(predicate));
     record.step("compute", millisSince(started));
@@ -358,7 +383,7 @@ public final class RunJob {
   }
 
   /** Rows of node_values that an incremental run replaces: exactly the periods it recomputed. */
-  static String periodsPredicate(Tree tree, List<Period> periods) {
+  static String periodsPredicate(String treeId, List<Period> periods) {
     Map<String, List<LocalDate>> byGrain = periodsByGrain(periods);
     if (byGrain.isEmpty()) {
       return "false";
@@ -366,7 +391,7 @@ public final class RunJob {
     List<String> parts = new ArrayList<>();
     byGrain.forEach((grain, starts) -> parts.add("(grain = '" + grain + "' AND period_start IN ("
         + String.join(", ", starts.stream().map(d -> "DATE'" + d + "'").toList()) + "))"));
-    return "tree_id = '" + tree.id() + "' AND (" + String.join(" OR ", parts) + ")";
+    return "tree_id = '" + treeId + "' AND (" + String.join(" OR ", parts) + ")";
   }
 
   /** Returns a SQL predicate: {@code column} is one of the days. */
