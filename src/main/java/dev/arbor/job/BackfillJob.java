@@ -47,7 +47,7 @@ public final class BackfillJob {
   }
 
   /**
-   * What to backfill.
+   * Range and chunking of a backfill.
    *
    * @param asOf as-of date of every chunk, or null for the later of the chunk's last day and the
    *     as-of date of the tree's latest run

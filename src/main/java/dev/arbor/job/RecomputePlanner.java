@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Changed days come from each source's Delta change data feed between the version the state
  * reflects and the version this run reads, so an event that arrives late for an old day is found
- * by when it arrived, not by its event time. The feed holds deleted rows too, so a re-ingest that
+ * by when it arrived, not by its event time. The feed contains deleted rows too, so a re-ingest that
  * drops events also marks their days. When the feed cannot be read (not enabled on the table, or
  * its history was vacuumed) the run falls back to a full recompute and says why.
  */
@@ -36,7 +36,7 @@ final class RecomputePlanner {
   private static final Logger LOG = LoggerFactory.getLogger(RecomputePlanner.class);
 
   /**
-   * What to recompute.
+   * Days to recompute.
    *
    * @param days the days to read again, or null for a full recompute
    * @param reason why a full recompute, or a summary of the incremental days

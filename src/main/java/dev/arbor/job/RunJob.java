@@ -53,8 +53,8 @@ public final class RunJob {
    * @param asOf last local day to include; periods ending after it are incomplete
    * @param from first local day to recompute whatever changed, or null
    * @param full whether to recompute all history instead of what changed
-   * @param runId id to give the run, or null for a new one; a scheduler that retries a run with
-   *     the same id gets a no-op once that run has succeeded
+   * @param runId id to give the run, or null for a new one. A retry with the id of a run that
+   *     succeeded does nothing.
    * @param chunk the backfill chunk this run recomputes, or null
    */
   public record Options(
@@ -214,24 +214,9 @@ public final class RunJob {
       NodeValuesComputer.Result computed,
       long started,
       List<String> warnings) {
-    OutputCommitter committer = new OutputCommitter(spark, locator, runId);
-    committer.setListener(commitListener);
-    Dataset<Row> nodeValues =
-        computed.nodeValues()
-            .withColumn("tree_version", lit(definition.version()))
-            .withColumn("run_id", lit(runId))
-            .withColumn("computed_at", current_timestamp());
-    String predicate =
-        plan.full()
-            ? nodeValuesPredicate(tree, settings, options.chunk() == null ? options.from() : null)
-            : periodsPredicate(tree.id(), computed.periods());
-    committer.stage("node_values", OutputTables.nodeValuesColumns(nodeValues),
-        new OutputCommitter.ReplaceWhere(predicate));
-    record.step("compute", millisSince(started));
-    record.periodsRecomputed(periodsByGrain(computed.periods()));
-
-    // Gates: counts from the scans' observations; fail before any output is written.
-    started = System.nanoTime();
+    // Gates: the scans already ran (computing the daily tables), so their observed counts are
+    // final; fail before anything is staged or written.
+    long gatesStarted = System.nanoTime();
     List<String> problems = new ArrayList<>();
     List<SourceScanner.Scan> withRejected = new ArrayList<>();
     long rowsRead = 0;
@@ -258,7 +243,7 @@ public final class RunJob {
       }
     }
     quarantine(tree, runId, plan, computed.scans(), withRejected);
-    record.step("gates", millisSince(started));
+    record.step("gates", millisSince(gatesStarted));
     if (!problems.isEmpty()) {
       throw ArborException.data(
           "Data-quality gates failed; no output was written:\n  " + String.join("\n  ", problems), null);
@@ -268,10 +253,56 @@ public final class RunJob {
           + " in any source of tree " + tree.id() + "; every count is 0");
     }
 
+    OutputCommitter committer = new OutputCommitter(spark, locator, runId);
+    committer.setListener(commitListener);
+    try {
+      return stageAndCommit(committer, tree, settings, definition, runId, options, record, lease,
+          plan, state, recompute, computed, started, warnings, rowsRead);
+    } finally {
+      committer.discard();
+    }
+  }
+
+  private Result stageAndCommit(
+      OutputCommitter committer,
+      Tree tree,
+      TreeSettings settings,
+      TreeDefinition definition,
+      String runId,
+      Options options,
+      RunRecord.Builder record,
+      TreeLeases.Lease lease,
+      RecomputePlanner.Plan plan,
+      StateTables state,
+      String recompute,
+      NodeValuesComputer.Result computed,
+      long started,
+      List<String> warnings,
+      long rowsRead) {
+    Dataset<Row> nodeValues =
+        computed.nodeValues()
+            .withColumn("tree_version", lit(definition.version()))
+            .withColumn("run_id", lit(runId))
+            .withColumn("computed_at", current_timestamp());
+    String predicate =
+        plan.full()
+            ? nodeValuesPredicate(tree, settings, options.chunk() == null ? options.from() : null)
+            : periodsPredicate(tree.id(), computed.periods());
+    committer.stage("node_values", OutputTables.nodeValuesColumns(nodeValues),
+        new OutputCommitter.ReplaceWhere(predicate));
+    record.step("compute", millisSince(started));
+    record.periodsRecomputed(periodsByGrain(computed.periods()));
+
     started = System.nanoTime();
     Dataset<Row> staged = spark.read().format("delta").load(locator.warehousePath("_staging/" + runId + "/node_values"));
     warnings.addAll(DataQualityWarnings.forNodeValues(staged, settings.formulaTolerance()));
-    warnings.addAll(DataQualityWarnings.forStaleSources(staged, tree, options.asOf(), STALE_SOURCE_DAYS));
+    Dataset<Row> days = staged;
+    if (!plan.full() && locator.exists("node_values")) {
+      // An incremental run stages a few days; the latest event may be in an earlier one.
+      days = staged.unionByName(locator.read("node_values")
+          .where(col("tree_id").equalTo(tree.id()).and(col("grain").equalTo("day"))));
+    }
+    warnings.addAll(DataQualityWarnings.forStaleSources(days, tree, options.asOf(), STALE_SOURCE_DAYS));
     record.step("checks", millisSince(started));
     for (String warning : warnings) {
       LOG.warn("Data quality: {}", warning);
@@ -322,7 +353,10 @@ public final class RunJob {
       if (!plan.full()) {
         predicate += " AND (event_date IS NULL OR " + daysPredicate("event_date", plan.days()) + ")";
       }
-      if (!withRejected.contains(scan) && !locator.exists("quarantine")) {
+      if (!withRejected.contains(scan)
+          && (!locator.exists("quarantine")
+              || locator.read("quarantine").where(predicate).limit(1).isEmpty())) {
+        // Nothing rejected now and nothing an earlier run rejected to clear: no commit.
         continue;
       }
       Dataset<Row> rows =
@@ -367,19 +401,16 @@ public final class RunJob {
   /** Rows of node_values that a full run replaces: its tree, grains and (with --from) periods. */
   static String nodeValuesPredicate(Tree tree, TreeSettings settings, LocalDate from) {
     List<String> grains = new ArrayList<>();
-    LocalDate firstStart = null;
     for (Grain grain : settings.grains()) {
-      grains.add("'" + grain.key() + "'");
-      if (from != null) {
+      if (from == null) {
+        grains.add("grain = '" + grain.key() + "'");
+      } else {
+        // Each grain from the start of its period that contains --from: the rows the run rewrites.
         Period first = settings.calendar().periodOf(grain, from);
-        firstStart = firstStart == null || first.start().isBefore(firstStart) ? first.start() : firstStart;
+        grains.add("(grain = '" + grain.key() + "' AND period_start >= DATE'" + first.start() + "')");
       }
     }
-    String predicate = "tree_id = '" + tree.id() + "' AND grain IN (" + String.join(", ", grains) + ")";
-    if (firstStart != null) {
-      predicate += " AND period_start >= DATE'" + firstStart + "'";
-    }
-    return predicate;
+    return "tree_id = '" + tree.id() + "' AND (" + String.join(" OR ", grains) + ")";
   }
 
   /** Rows of node_values that an incremental run replaces: exactly the periods it recomputed. */

@@ -211,6 +211,14 @@ public final class OutputCommitter {
     }
   }
 
+  /**
+   * Removes this committer's staging folder; for a run that stops before {@link #commitAll}. Safe
+   * to call after it too.
+   */
+  public void discard() {
+    deleteStaging();
+  }
+
   private void rollBack(List<String> committed, Map<String, Long> versionsBefore) {
     for (String table : committed) {
       long version = versionsBefore.get(table);

@@ -44,7 +44,7 @@ public final class StateTables {
           .add("updated_at", DataTypes.TimestampType, false);
 
   /**
-   * What the state holds.
+   * Contents of the state: which run wrote it, for which tree version and as-of date.
    *
    * @param firstDay first day with events in any source of the tree, or null when there is none
    * @param inputVersions Delta version of each source that the state reflects

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * in separate commits after up to an hour of computing; two runs racing on one tree would both
  * compute, and their commits could interleave table by table. A lease makes the second run wait
  * or fail before it reads anything. Taking a lease is one MERGE, so Delta's conflict detection
- * makes it atomic: of two runs that MERGE at once, one commits and the other sees a conflict,
+ * makes it atomic: of two runs that MERGE at once, one commits and the other gets a conflict,
  * retries, and finds the lease held. Runs of different trees touch different partitions and do
  * not block each other. A lease expires when its run stops renewing it, so a killed run blocks
  * its tree for at most the lease timeout.
@@ -134,7 +134,7 @@ public final class TreeLeases {
     }
   }
 
-  /** Who holds a tree's lease. */
+  /** Holder of a tree's lease. */
   record Holder(String runId, String command, Instant acquiredAt, Instant expiresAt) {}
 
   /**
@@ -190,7 +190,7 @@ public final class TreeLeases {
             + "expires_at TIMESTAMP NOT NULL) USING DELTA PARTITIONED BY (tree_id)");
         return;
       } catch (RuntimeException e) {
-        // Two first runs may create the table at once; the loser sees a conflict or an existing table.
+        // Two first runs may create the table at once; the loser gets a conflict or finds the table.
         if (attempt >= 3) {
           throw e;
         }
