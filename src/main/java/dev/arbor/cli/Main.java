@@ -11,6 +11,8 @@ import dev.arbor.job.RunJob;
 import dev.arbor.job.ShowJob;
 import dev.arbor.job.SparkSessions;
 import dev.arbor.period.Grain;
+import dev.arbor.store.BiViews;
+import dev.arbor.store.TableLocator;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -41,6 +43,7 @@ public final class Main {
                    events affect (every period on the first run, or with --full).
         backfill   Recompute a range of days chunk by chunk; resumes after a failure.
         show       Print a tree's values for one period as an indented tree.
+        views      Print the BI views of sql/views for the warehouse, or create them.
 
       Options (all commands):
         --conf FILE        HOCON config file (default: conf/application.conf)
@@ -64,6 +67,8 @@ public final class Main {
         --as-of DATE       as-of date of every chunk (default: the later of the chunk's last day
                            and the as-of date of the tree's latest run)
         --restart          redo chunks that already succeeded instead of resuming
+      views:
+        --create           create the views in the catalog database (arbor.warehouse.catalog-database)
       show:
         --grain GRAIN      day, week, month or quarter (default: month)
         --period DATE      first day of the period to show (default: the latest complete one)
@@ -75,8 +80,9 @@ public final class Main {
           "ingest", Set.of("--conf", "--warehouse", "--tree", "--source", "--path", "--replace"),
           "run", Set.of("--conf", "--warehouse", "--tree", "--as-of", "--from", "--to", "--full", "--run-id"),
           "backfill", Set.of("--conf", "--warehouse", "--tree", "--from", "--to", "--chunk", "--as-of", "--restart"),
-          "show", Set.of("--conf", "--warehouse", "--tree", "--grain", "--period"));
-  private static final Set<String> FLAGS = Set.of("--replace", "--full", "--restart");
+          "show", Set.of("--conf", "--warehouse", "--tree", "--grain", "--period"),
+          "views", Set.of("--conf", "--warehouse", "--create"));
+  private static final Set<String> FLAGS = Set.of("--replace", "--create", "--full", "--restart");
 
   private Main() {}
 
@@ -95,11 +101,7 @@ public final class Main {
     } catch (ArborException e) {
       err.println("arbor: " + e.getMessage());
       return e.category().exitCode();
-    } catch (IllegalArgumentException e) {
-      // Raised before any Spark work for an unknown or ambiguous --tree.
-      err.println("arbor: " + e.getMessage());
-      return 2;
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       ArborException failure = ArborException.classify(e);
       LOG.error("Unexpected failure", e);
       err.println("arbor: " + failure.getMessage());
@@ -137,6 +139,30 @@ public final class Main {
       return 0;
     }
 
+    if (command.equals("views") && !options.containsKey("--create")) {
+      TableLocator locator = new TableLocator(null, config.warehouse());
+      for (Map.Entry<String, String> view : BiViews.statements(locator, false).entrySet()) {
+        out.println("-- " + view.getKey());
+        out.println(view.getValue() + ";");
+        out.println();
+      }
+      return 0;
+    }
+
+    // Arguments are checked before Spark starts, so that a typo fails in a second.
+    RunJob.Options runOptions = command.equals("run") ? runOptions(config, treeId, options) : null;
+    BackfillJob.Options backfillOptions =
+        command.equals("backfill") ? backfillOptions(config, treeId, options) : null;
+    Grain showGrain = Grain.fromKey(options.getOrDefault("--grain", "month"));
+    if (showGrain == null) {
+      throw ArborException.usage(
+          "Invalid --grain '" + options.get("--grain") + "'; expected day, week, month or quarter");
+    }
+    LocalDate showPeriod = options.containsKey("--period") ? date(options.get("--period"), "--period") : null;
+    if (command.equals("show")) {
+      config.tree(treeId);
+    }
+
     SparkSession spark = SparkSessions.create(config.sparkMaster(), config.sparkConf());
     try {
       switch (command) {
@@ -151,20 +177,7 @@ public final class Main {
               + result.rowsQuarantined() + " rows quarantined (run " + result.runId() + ")");
         }
         case "run" -> {
-          var tree = config.tree(treeId);
-          if (options.containsKey("--as-of") && options.containsKey("--to")
-              && !options.get("--as-of").equals(options.get("--to"))) {
-            throw ArborException.usage("--as-of and --to differ; pass one of them");
-          }
-          String asOfText = options.getOrDefault("--as-of", options.get("--to"));
-          LocalDate asOf = asOfText == null ? RunJob.defaultAsOf(config.settings(tree.id())) : date(asOfText, "--as-of");
-          LocalDate from = options.containsKey("--from") ? date(options.get("--from"), "--from") : null;
-          String runId = options.get("--run-id");
-          if (runId != null && !runId.matches("[A-Za-z0-9_.:-]+")) {
-            throw ArborException.usage("Invalid --run-id '" + runId + "'; use letters, digits and _ . : -");
-          }
-          RunJob.Result result = new RunJob(spark, config).run(new RunJob.Options(
-              tree.id(), asOf, from, options.containsKey("--full"), runId, null));
+          RunJob.Result result = new RunJob(spark, config).run(runOptions);
           out.println("Run " + result.runId() + " succeeded (" + result.recompute() + "): "
               + result.periodsRecomputed() + " periods, " + result.rowsWritten() + " rows written, "
               + result.warnings().size() + " warnings");
@@ -173,27 +186,20 @@ public final class Main {
           }
         }
         case "backfill" -> {
-          var tree = config.tree(treeId);
-          if (!options.containsKey("--from") || !options.containsKey("--to")) {
-            throw ArborException.usage("backfill needs --from DATE and --to DATE");
-          }
-          BackfillJob.Result result = new BackfillJob(spark, config).run(new BackfillJob.Options(
-              tree.id(), date(options.get("--from"), "--from"), date(options.get("--to"), "--to"),
-              BackfillJob.ChunkSize.fromKey(options.getOrDefault("--chunk", "month")),
-              options.containsKey("--as-of") ? date(options.get("--as-of"), "--as-of") : null,
-              options.containsKey("--restart")));
+          BackfillJob.Result result = new BackfillJob(spark, config).run(backfillOptions);
           out.println("Backfill " + result.backfillId() + " succeeded: " + result.chunksRun()
               + " chunks run, " + result.chunksSkipped() + " already done, " + result.rowsWritten()
               + " node_values rows written");
         }
-        case "show" -> {
-          String grainText = options.getOrDefault("--grain", "month");
-          Grain grain = Grain.fromKey(grainText);
-          if (grain == null) {
-            throw ArborException.usage("Invalid --grain '" + grainText + "'; expected day, week, month or quarter");
+        case "show" -> out.print(new ShowJob(spark, config).render(treeId, showGrain, showPeriod));
+        case "views" -> {
+          if (!config.warehouse().usesCatalog()) {
+            throw ArborException.usage("views --create needs a catalog warehouse: set "
+                + "arbor.warehouse.catalog-database; for a folder warehouse, run 'views' and "
+                + "create the printed statements in your SQL engine");
           }
-          LocalDate period = options.containsKey("--period") ? date(options.get("--period"), "--period") : null;
-          out.print(new ShowJob(spark, config).render(treeId, grain, period));
+          List<String> created = BiViews.create(spark, new TableLocator(spark, config.warehouse()), false);
+          out.println("Created views " + created + " in " + config.warehouse().catalogDatabase());
         }
         default -> throw new IllegalStateException("Unhandled command " + command);
       }
@@ -201,6 +207,38 @@ public final class Main {
     } finally {
       spark.stop();
     }
+  }
+
+  private static RunJob.Options runOptions(ArborConfig config, String treeId, Map<String, String> options) {
+    var tree = config.tree(treeId);
+    if (options.containsKey("--as-of") && options.containsKey("--to")
+        && !options.get("--as-of").equals(options.get("--to"))) {
+      throw ArborException.usage("--as-of and --to differ; pass one of them");
+    }
+    String asOfText = options.getOrDefault("--as-of", options.get("--to"));
+    LocalDate asOf = asOfText == null ? RunJob.defaultAsOf(config.settings(tree.id())) : date(asOfText, "--as-of");
+    LocalDate from = options.containsKey("--from") ? date(options.get("--from"), "--from") : null;
+    if (from != null && from.isAfter(asOf)) {
+      throw ArborException.usage("Invalid range: --from " + from + " is after the as-of date " + asOf);
+    }
+    String runId = options.get("--run-id");
+    if (runId != null && !runId.matches("[A-Za-z0-9_.:-]+")) {
+      throw ArborException.usage("Invalid --run-id '" + runId + "'; use letters, digits and _ . : -");
+    }
+    return new RunJob.Options(tree.id(), asOf, from, options.containsKey("--full"), runId, null);
+  }
+
+  private static BackfillJob.Options backfillOptions(
+      ArborConfig config, String treeId, Map<String, String> options) {
+    var tree = config.tree(treeId);
+    if (!options.containsKey("--from") || !options.containsKey("--to")) {
+      throw ArborException.usage("backfill needs --from DATE and --to DATE");
+    }
+    return new BackfillJob.Options(
+        tree.id(), date(options.get("--from"), "--from"), date(options.get("--to"), "--to"),
+        BackfillJob.ChunkSize.fromKey(options.getOrDefault("--chunk", "month")),
+        options.containsKey("--as-of") ? date(options.get("--as-of"), "--as-of") : null,
+        options.containsKey("--restart"));
   }
 
   private static Map<String, String> parseOptions(String command, String[] args) {

@@ -855,8 +855,8 @@ public final class ConfigLoader {
   }
 
   /**
-   * HOCON merges objects that share a key, so a node id written twice would silently combine two
-   * definitions; the merged value's origin gives the duplicate away.
+   * Rejects an id defined twice. HOCON merges objects that share a key, so a node id written
+   * twice would silently combine two definitions. The merged value's origin shows the merge.
    */
   private boolean checkDefinedOnce(ConfigValue value, String subject) {
     String description = value.origin().description();

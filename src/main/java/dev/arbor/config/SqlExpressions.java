@@ -27,8 +27,8 @@ public final class SqlExpressions {
     try {
       expression = CatalystSqlParser$.MODULE$.parseExpression(sql);
     } catch (Exception e) {
-      // Spark's ParseException is checked in Java terms but thrown from Scala undeclared; its
-      // message starts with a blank line and ends with an echo of the SQL, which we drop.
+      // Spark's ParseException is a checked exception that Scala code throws undeclared. Its
+      // message starts with a blank line and ends with an echo of the SQL, which is dropped.
       String message = String.valueOf(e.getMessage()).strip();
       int sqlEcho = message.indexOf("\n");
       throw new InvalidExpressionException(sqlEcho > 0 ? message.substring(0, sqlEcho).strip() : message);

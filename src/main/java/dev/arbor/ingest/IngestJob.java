@@ -89,7 +89,7 @@ public final class IngestJob {
                 : List.of("Source " + sourceId + ": " + result.rowsQuarantined()
                     + " rows were quarantined; see the quarantine table for the reasons")));
         return result;
-      } catch (RuntimeException e) {
+      } catch (Exception e) {
         ArborException failure = ArborException.classify(e);
         LOG.error("Ingest failed ({}): {}", failure.category(), failure.getMessage());
         try {
@@ -113,7 +113,7 @@ public final class IngestJob {
       raw = "csv".equals(spec.format())
           ? spark.read().option("inferSchema", "false").options(spec.options()).csv(input)
           : spark.read().options(spec.options()).parquet(input);
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       throw ArborException.input("Cannot read " + input + " for source " + source.id() + ": "
           + firstLine(e) + ". Check the ingest path and format.", e);
     }

@@ -21,8 +21,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 
 /**
- * Warnings about the data of a run. Each is one sentence naming the source or node, the count and
- * what to look at; the run logs them and records them in the runs table.
+ * Warnings about the data of a run. Each is one sentence that names the source or node, the count
+ * and what to look at. The run logs them and records them in the runs table.
  */
 final class DataQualityWarnings {
   private DataQualityWarnings() {}

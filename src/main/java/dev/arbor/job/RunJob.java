@@ -47,7 +47,7 @@ public final class RunJob {
   private static final int STALE_SOURCE_DAYS = 2;
 
   /**
-   * What to run.
+   * Scope of a run.
    *
    * @param treeId tree to compute, or null for the only tree of the config
    * @param asOf last local day to include; periods ending after it are incomplete
@@ -142,7 +142,7 @@ public final class RunJob {
             result.recompute().startsWith("full") ? "full" : "incremental",
             result.periodsRecomputed(), result.rowsWritten(), result.warnings().size());
         return result;
-      } catch (RuntimeException e) {
+      } catch (Exception e) {
         ArborException failure = ArborException.classify(e);
         LOG.error("Run failed ({}): {}", failure.category(), failure.getMessage());
         try {
@@ -189,6 +189,8 @@ public final class RunJob {
     NodeValuesComputer.Request request = request(tree, options, plan, state, manifest);
     NodeValuesComputer.Result computed =
         computer.compute(tree, settings, config.sources(), request);
+    record.step("scan", millisSince(started));
+    started = System.nanoTime();
     try {
       return writeOutputs(tree, settings, definition, runId, options, record, lease, plan, state,
           manifest, recompute, computed, started, warnings);
