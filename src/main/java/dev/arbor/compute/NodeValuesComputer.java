@@ -35,7 +35,6 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -164,7 +163,9 @@ public final class NodeValuesComputer {
       } else {
         FirstActivity.Update update =
             FirstActivity.update(request.state().get(plan.sourceId()), daily, request.recompute());
-        firstBySource.put(plan.sourceId(), update.first().persist(StorageLevel.MEMORY_AND_DISK()));
+        // Small (one row per entity) and read twice; materializing it also keeps the plans that
+        // use it from re-analyzing the joins that produced it.
+        firstBySource.put(plan.sourceId(), update.first().localCheckpoint());
         movedFirstDays.addAll(update.movedDays());
       }
     }
@@ -198,6 +199,10 @@ public final class NodeValuesComputer {
     List<String> measuredIds = new ArrayList<>();
     for (ScanPlan plan : plans.values()) {
       Dataset<Row> daily = dailyForCalendar(dailyBySource.get(plan.sourceId()), plan, request, withPrevious);
+      if (!request.isFull()) {
+        // The days of a few periods from the state plus the days read: small, read several times.
+        daily = daily.localCheckpoint();
+      }
       Dataset<Row> values = MeasureRollup.rollUp(daily, firstBySource.get(plan.sourceId()), plan, calendar);
       measured = measured == null ? values : measured.unionByName(values);
       measuredIds.add(MeasureRollup.rowsColumn(plan));
