@@ -6,10 +6,13 @@ import dev.arbor.config.ConfigLoader;
 import dev.arbor.config.InvalidConfigException;
 import dev.arbor.config.WarehouseSettings;
 import dev.arbor.ingest.IngestJob;
+import dev.arbor.job.PlanJob;
+import dev.arbor.job.PlanView;
 import dev.arbor.job.RunJob;
 import dev.arbor.job.ShowJob;
 import dev.arbor.job.SparkSessions;
 import dev.arbor.period.Grain;
+import dev.arbor.planning.PlanningJob;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -38,6 +41,8 @@ public final class Main {
         ingest     Load a source's raw CSV or Parquet files into its Delta events table.
         run        Compute every node of a tree for every period up to the as-of date.
         show       Print a tree's values for one period as an indented tree.
+        plan       Load the bet ledger, forecast each cycle and judge bets, on the stored
+                   node values (the nightly run does the same after computing them).
 
       Options (all commands):
         --conf FILE        HOCON config file (default: conf/application.conf)
@@ -54,7 +59,14 @@ public final class Main {
         --to DATE          same as --as-of
       show:
         --grain GRAIN      day, week, month or quarter (default: month)
-        --period DATE      first day of the period to show (default: the latest complete one)
+        --period DATE      first day of the period to show (default: the latest complete one);
+                           with --plan, a day of the cycle to show
+        --plan             print the plan instead: the North Star's gap to its forecast, the
+                           lagging nodes, the input changes that would close the gap, the bets
+      plan:
+        --as-of DATE       as-of date (default: that of the tree's latest successful run)
+        --replan DATE      write a new forecast version for the cycle starting DATE
+        --reason TEXT      why the cycle is re-planned (required with --replan)
       """;
 
   private static final Map<String, Set<String>> OPTIONS =
@@ -62,8 +74,9 @@ public final class Main {
           "validate", Set.of("--conf", "--warehouse", "--tree"),
           "ingest", Set.of("--conf", "--warehouse", "--tree", "--source", "--path", "--replace"),
           "run", Set.of("--conf", "--warehouse", "--tree", "--as-of", "--from", "--to"),
-          "show", Set.of("--conf", "--warehouse", "--tree", "--grain", "--period"));
-  private static final Set<String> FLAGS = Set.of("--replace");
+          "show", Set.of("--conf", "--warehouse", "--tree", "--grain", "--period", "--plan"),
+          "plan", Set.of("--conf", "--warehouse", "--tree", "--as-of", "--replan", "--reason"));
+  private static final Set<String> FLAGS = Set.of("--replace", "--plan");
 
   private Main() {}
 
@@ -150,6 +163,11 @@ public final class Main {
           }
         }
         case "show" -> {
+          if (options.containsKey("--plan")) {
+            LocalDate day = options.containsKey("--period") ? date(options.get("--period"), "--period") : null;
+            out.print(new PlanView(spark, config).render(treeId, day));
+            return 0;
+          }
           String grainText = options.getOrDefault("--grain", "month");
           Grain grain = Grain.fromKey(grainText);
           if (grain == null) {
@@ -157,6 +175,25 @@ public final class Main {
           }
           LocalDate period = options.containsKey("--period") ? date(options.get("--period"), "--period") : null;
           out.print(new ShowJob(spark, config).render(treeId, grain, period));
+        }
+        case "plan" -> {
+          PlanningJob.Replan replan = null;
+          if (options.containsKey("--replan")) {
+            String reason = options.get("--reason");
+            if (reason == null || reason.isBlank()) {
+              throw ArborException.usage("--replan needs --reason TEXT saying why the cycle is re-planned");
+            }
+            replan = new PlanningJob.Replan(date(options.get("--replan"), "--replan"), reason);
+          } else if (options.containsKey("--reason")) {
+            throw ArborException.usage("--reason goes with --replan DATE");
+          }
+          LocalDate asOf = options.containsKey("--as-of") ? date(options.get("--as-of"), "--as-of") : null;
+          PlanJob.Result result = new PlanJob(spark, config).run(treeId, asOf, replan);
+          out.println("Plan " + result.runId() + " (as of " + result.asOf() + ") succeeded: "
+              + result.rowsWritten() + " rows written, " + result.warnings().size() + " warnings");
+          for (String warning : result.warnings()) {
+            out.println("  warning: " + warning);
+          }
         }
         default -> throw new IllegalStateException("Unhandled command " + command);
       }

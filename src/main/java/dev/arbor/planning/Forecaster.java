@@ -151,7 +151,7 @@ public final class Forecaster {
       for (double beta : GRID) {
         for (double gamma : GRID) {
           double sse = new HoltWinters(y, m, alpha, beta, gamma).sse;
-          if (sse < bestSse - 1e-12 * Math.max(1.0, bestSse)) {
+          if (best == null || sse < bestSse - 1e-12 * Math.max(1.0, bestSse)) {
             bestSse = sse;
             best = new double[] {alpha, beta, gamma};
           }
