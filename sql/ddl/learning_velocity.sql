@@ -1,4 +1,4 @@
--- How fast the organization learns, per cycle and team (team all for the whole tree).
+-- Learning speed of the organization per cycle and team (team all for the whole tree).
 -- Rewritten for the tree at every run.
 CREATE TABLE IF NOT EXISTS ${table} (
   tree_id                STRING    NOT NULL COMMENT 'Id of the tree.',

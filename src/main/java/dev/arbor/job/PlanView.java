@@ -117,9 +117,13 @@ public final class PlanView {
     inputs.sort(Comparator.comparingDouble(r -> r.isNullAt(13) ? Double.MAX_VALUE : Math.abs(r.getDouble(13))));
     for (Row row : inputs) {
       Node node = tree.node(row.getString(0));
-      out.append(String.format(Locale.ROOT, "  %-28s actual %18s  change %s%n", node.id(),
-          ValueFormat.value(node.unit(), nullable(row, 4)),
-          ValueFormat.change(node.unit(), nullable(row, 12), nullable(row, 13))));
+      Double actual = nullable(row, 4);
+      Double change = nullable(row, 12);
+      boolean flipsSign = actual != null && actual >= 0 && actual + change < 0;
+      out.append(String.format(Locale.ROOT, "  %-28s actual %18s  change %s%s%n", node.id(),
+          ValueFormat.value(node.unit(), actual),
+          ValueFormat.change(node.unit(), change, nullable(row, 13)),
+          flipsSign ? "  (not reachable: the value would be negative)" : ""));
     }
     if (inputs.isEmpty()) {
       out.append("  none: no input moves the North Star, or the gap is unknown\n");

@@ -86,10 +86,6 @@ public final class BetEvaluator {
       return !verdict.equals("pending") && !verdict.equals("insufficient_data");
     }
 
-    public boolean testedHypothesis() {
-      return verdict.equals("validated") || verdict.equals("partially_validated")
-          || verdict.equals("hypothesis_failure");
-    }
   }
 
   public BetEvaluator(NodeSeries series, PeriodCalendar calendar, double level, VerdictThresholds thresholds) {
@@ -218,7 +214,7 @@ public final class BetEvaluator {
     return base == 0.0 ? null : change / base;
   }
 
-  /** A node's forecast from the periods before {@code start}, indexed by window period. */
+  /** Forecasts a node from the periods before {@code start}, indexed by window period. */
   private Counterfactual counterfactual(String node, LocalDate start, List<Period> window) {
     List<Period> history = series.historyBefore(start);
     int offset = 0;

@@ -193,10 +193,11 @@ public final class Forecaster {
   }
 
   /**
-   * Additive Holt-Winters. The first season initializes the state: its mean plus half a season of
-   * trend is the level at its last period, the trend is the difference between the means of the
-   * first two seasons divided by the season length, and each seasonal index is the first season's
-   * value minus the line through the first season's mean. Updates start at the second season.
+   * Additive Holt-Winters, initialized from the first two seasons. The trend is the difference
+   * between their means divided by the season length. The level at the end of the first season is
+   * its mean plus half a season of trend. Each seasonal index is the first season's value minus
+   * that line. Updates start at the second season, so a series that is exactly a line plus a
+   * repeating season is forecast without error.
    */
   private static final class HoltWinters {
     private double levelState;

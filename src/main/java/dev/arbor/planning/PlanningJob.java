@@ -46,7 +46,7 @@ public final class PlanningJob {
    */
   public record Replan(LocalDate cycleStart, String reason) {}
 
-  /** What the step staged: rows per table and the warnings to record with the run. */
+  /** Rows staged per table, and the warnings to record with the run. */
   public record Result(Map<String, Long> rowsStaged, List<String> warnings) {}
 
   private final SparkSession spark;
