@@ -1,7 +1,6 @@
 -- Forecast gap: every node of every started cycle against its frozen forecast, period by period,
 -- with the lagging flag and the change of the node that alone would close the North Star gap.
--- Replace ${forecast_vs_actual} and ${tree_versions} with the tables' names.
-CREATE OR REPLACE VIEW forecast_gap AS
+CREATE OR REPLACE VIEW ${view_prefix}forecast_gap AS
 SELECT
   f.tree_id,
   f.cycle_label,

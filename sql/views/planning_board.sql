@@ -1,8 +1,6 @@
 -- Planning board: the bets of every cycle ranked by priority, with their status, expected
 -- North Star impact, verdict so far and the path their effect takes through the tree.
--- Replace ${bet_priorities} and ${bet_outcomes} with the tables' names, e.g. arbor.bet_priorities
--- or delta.`/warehouse/bet_priorities`.
-CREATE OR REPLACE VIEW planning_board AS
+CREATE OR REPLACE VIEW ${view_prefix}planning_board AS
 SELECT
   p.tree_id,
   p.cycle_label,

@@ -1,8 +1,9 @@
 package dev.arbor.planning;
 
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
@@ -12,9 +13,10 @@ final class LedgerRows {
 
   static List<Row> bets(PlanningContext context, List<Bet> bets) {
     List<Row> rows = new ArrayList<>();
+    Set<String> keys = new HashSet<>();
     for (Bet bet : bets) {
       LedgerRow row = bet.row();
-      String key = bet.id().isEmpty() ? row.where() : bet.id();
+      String key = ledgerKey(bet.id(), row, keys);
       String reason = bet.isRejected() ? String.join("; ", bet.problems()) : null;
       List<Object> content = new ArrayList<>(row.values().entrySet().stream()
           .sorted(java.util.Map.Entry.comparingByKey()).map(e -> e.getKey() + "=" + e.getValue()).toList());
@@ -57,9 +59,10 @@ final class LedgerRows {
 
   static List<Row> annotations(PlanningContext context, List<Annotation> annotations) {
     List<Row> rows = new ArrayList<>();
+    Set<String> keys = new HashSet<>();
     for (Annotation annotation : annotations) {
       LedgerRow row = annotation.row();
-      String key = annotation.id().isEmpty() ? row.where() : annotation.id();
+      String key = ledgerKey(annotation.id(), row, keys);
       String reason = annotation.isRejected() ? String.join("; ", annotation.problems()) : null;
       List<Object> content = new ArrayList<>(row.values().entrySet().stream()
           .sorted(java.util.Map.Entry.comparingByKey()).map(e -> e.getKey() + "=" + e.getValue()).toList());
@@ -87,11 +90,17 @@ final class LedgerRows {
     return rows;
   }
 
-  private static String blankToNull(String text) {
-    return text == null || text.isBlank() ? null : text;
+  /**
+   * Returns the id, or {@code file:line} when the id is missing or repeats an earlier row's, so
+   * that every row of a load has its own key in the history.
+   */
+  private static String ledgerKey(String id, LedgerRow row, Set<String> keys) {
+    String key = id.isEmpty() || keys.contains(id) ? row.where() : id;
+    keys.add(key);
+    return key;
   }
 
-  static List<Object> list(Object... values) {
-    return Arrays.asList(values);
+  private static String blankToNull(String text) {
+    return text == null || text.isBlank() ? null : text;
   }
 }

@@ -1,7 +1,7 @@
 -- Learning velocity: per cycle and team, how many bets concluded, how many hypotheses were
 -- tested and validated, and how long verdicts take; team = 'all' also counts links validated
--- or hardened in the cycle. Replace ${learning_velocity} with the table's name.
-CREATE OR REPLACE VIEW learning_velocity_by_cycle AS
+-- or hardened in the cycle.
+CREATE OR REPLACE VIEW ${view_prefix}learning_velocity_by_cycle AS
 SELECT
   tree_id,
   cycle_label,
