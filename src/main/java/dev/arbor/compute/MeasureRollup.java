@@ -16,11 +16,17 @@ import dev.arbor.compute.ScanPlan.Partial;
 import dev.arbor.config.SourceDef;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -117,21 +123,36 @@ public final class MeasureRollup {
             "stack(" + stackEntries.size() + ", " + String.join(", ", stackEntries)
                 + ") AS (column_id, value)");
 
-    // Distinct counts and lifecycle states, from the keyed slots.
-    if (!plan.slots().isEmpty()) {
-      Dataset<Row> active =
-          withPeriods.where(col("slot").gt(0)).select("grain", "period_start", "slot", "key").distinct();
-      Dataset<Row> distinctCounts =
-          active.groupBy("grain", "period_start", "slot").agg(count(lit(1)).as("active"));
-      Dataset<Row> lifecycle = lifecycleCounts(active, calendar.periods());
-      for (MeasuredColumn column : plan.columns()) {
-        if (column.kind().equals("DISTINCT")) {
-          values = values.unionByName(slotValue(distinctCounts, column, "active"));
-        } else if (column.kind().equals("LIFECYCLE")) {
-          String state = column.lifecycle().name().toLowerCase(java.util.Locale.ROOT);
-          values = values.unionByName(slotValue(lifecycle, column, state));
-        }
+    // Distinct counts and lifecycle states, from the keyed slots. A distinct count on a slot that
+    // a lifecycle uses is the lifecycle's active count, so that slot's keys are counted once.
+    Set<Integer> lifecycleSlots = new TreeSet<>();
+    for (MeasuredColumn column : plan.columns()) {
+      if (column.kind().equals("LIFECYCLE")) {
+        lifecycleSlots.add(column.slot());
       }
+    }
+    List<SlotColumn> lifecycleColumns = new ArrayList<>();
+    List<SlotColumn> distinctColumns = new ArrayList<>();
+    for (MeasuredColumn column : plan.columns()) {
+      if (column.kind().equals("LIFECYCLE")) {
+        String state = column.lifecycle().name().toLowerCase(Locale.ROOT);
+        lifecycleColumns.add(new SlotColumn(column.slot(), state, column.id()));
+      } else if (column.kind().equals("DISTINCT")) {
+        SlotColumn active = new SlotColumn(column.slot(), "active", column.id());
+        (lifecycleSlots.contains(column.slot()) ? lifecycleColumns : distinctColumns).add(active);
+      }
+    }
+    if (!distinctColumns.isEmpty()) {
+      Dataset<Row> distinctCounts =
+          activeKeys(withPeriods, distinctColumns)
+              .groupBy("grain", "period_start", "slot")
+              .agg(count(lit(1)).as("active"));
+      values = values.unionByName(slotValues(distinctCounts, List.of("active"), distinctColumns));
+    }
+    if (!lifecycleColumns.isEmpty()) {
+      Dataset<Row> lifecycle =
+          lifecycleCounts(activeKeys(withPeriods, lifecycleColumns), calendar.periods());
+      values = values.unionByName(slotValues(lifecycle, LIFECYCLE_STATES, lifecycleColumns));
     }
     return completeGrid(values, plan, calendar);
   }
@@ -141,14 +162,52 @@ public final class MeasureRollup {
     return "rows#" + plan.sourceId();
   }
 
-  private static Dataset<Row> slotValue(Dataset<Row> counts, MeasuredColumn column, String countColumn) {
+  /** Count columns of {@link #lifecycleCounts}, named after the lower-case lifecycle kinds. */
+  private static final List<String> LIFECYCLE_STATES =
+      List.of("active", "new", "retained", "resurrected", "churned");
+
+  /** A measured column read from a count table: its slot and the count column (state) to read. */
+  private record SlotColumn(int slot, String state, String columnId) {}
+
+  /** Returns the distinct (grain, period_start, slot, key) of the slots of {@code columns}. */
+  private static Dataset<Row> activeKeys(Dataset<Row> withPeriods, List<SlotColumn> columns) {
+    Object[] slots = columns.stream().map(SlotColumn::slot).distinct().toArray();
+    return withPeriods
+        .where(col("slot").isin(slots))
+        .select("grain", "period_start", "slot", "key")
+        .distinct();
+  }
+
+  /**
+   * Returns (grain, period_start, column_id, value) of {@code columns} from {@code counts}, a
+   * table of counts per (grain, period_start, slot) with one column per state. The counts are
+   * unpivoted to (slot, state, value) and joined with a small table that maps (slot, state) to
+   * column ids. A filtered copy of {@code counts} per column would make Spark push each copy's
+   * slot filter below the shuffles and compute the counts once per column.
+   */
+  private static Dataset<Row> slotValues(Dataset<Row> counts, List<String> states, List<SlotColumn> columns) {
+    List<Row> mapping = new ArrayList<>();
+    for (SlotColumn column : columns) {
+      mapping.add(RowFactory.create(column.slot(), column.state(), column.columnId()));
+    }
+    StructType mappingSchema =
+        new StructType()
+            .add("slot", DataTypes.IntegerType, false)
+            .add("state", DataTypes.StringType, false)
+            .add("column_id", DataTypes.StringType, false);
+    List<String> stackEntries = new ArrayList<>();
+    for (String state : states) {
+      stackEntries.add("'" + state + "', CAST(`" + state + "` AS DOUBLE)");
+    }
     return counts
-        .where(col("slot").equalTo(column.slot()))
-        .select(
-            col("grain"),
-            col("period_start"),
-            lit(column.id()).as("column_id"),
-            col(countColumn).cast("double").as("value"));
+        .selectExpr(
+            "grain",
+            "period_start",
+            "slot",
+            "stack(" + states.size() + ", " + String.join(", ", stackEntries) + ") AS (state, value)")
+        .join(broadcast(counts.sparkSession().createDataFrame(mapping, mappingSchema)),
+            new String[] {"slot", "state"})
+        .select(col("grain"), col("period_start"), col("column_id"), col("value"));
   }
 
   /**

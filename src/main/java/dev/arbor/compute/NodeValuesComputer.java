@@ -106,6 +106,12 @@ public final class NodeValuesComputer {
       }
     }
 
+    if (measured != null) {
+      // The measured values are small (periods x columns), and materializing them cuts their
+      // long plan: the formula columns and the previous-period join below would otherwise
+      // re-analyze it at every step and compute it twice.
+      measured = measured.localCheckpoint();
+    }
     Dataset<Row> wide = widen(measured, measuredIds, calendar);
     Dataset<Row> evaluated = evaluate(tree, settings, wide, plans);
     Dataset<Row> nodeValues = lengthen(tree, evaluated, calendar);
