@@ -45,6 +45,13 @@ import org.apache.spark.storage.StorageLevel;
 public final class MeasureRollup {
   private MeasureRollup() {}
 
+  /**
+   * Log2 of the number of buckets of the HLL sketches of approximate distinct counts: 4,096
+   * buckets, a relative standard error of about 1.6% (Apache DataSketches' HLL, which Spark's
+   * hll_sketch_agg uses).
+   */
+  static final int SKETCH_LG_CONFIG_K = 12;
+
   /** Partial column counting every kept event, used to flag periods without events. */
   public static final String ROWS_PARTIAL = "p_rows";
 
@@ -133,6 +140,7 @@ public final class MeasureRollup {
     }
     List<SlotColumn> lifecycleColumns = new ArrayList<>();
     List<SlotColumn> distinctColumns = new ArrayList<>();
+    List<SlotColumn> sketchColumns = new ArrayList<>();
     for (MeasuredColumn column : plan.columns()) {
       if (column.kind().equals("LIFECYCLE")) {
         String state = column.lifecycle().name().toLowerCase(Locale.ROOT);
@@ -140,6 +148,8 @@ public final class MeasureRollup {
       } else if (column.kind().equals("DISTINCT")) {
         SlotColumn active = new SlotColumn(column.slot(), "active", column.id());
         (lifecycleSlots.contains(column.slot()) ? lifecycleColumns : distinctColumns).add(active);
+      } else if (column.kind().equals("SKETCH")) {
+        sketchColumns.add(new SlotColumn(column.slot(), "estimate", column.id()));
       }
     }
     if (!distinctColumns.isEmpty()) {
@@ -153,6 +163,10 @@ public final class MeasureRollup {
       Dataset<Row> lifecycle =
           lifecycleCounts(activeKeys(withPeriods, lifecycleColumns), calendar.periods());
       values = values.unionByName(slotValues(lifecycle, LIFECYCLE_STATES, lifecycleColumns));
+    }
+    if (!sketchColumns.isEmpty()) {
+      Dataset<Row> estimates = sketchEstimates(daily, sketchColumns, calendar);
+      values = values.unionByName(slotValues(estimates, List.of("estimate"), sketchColumns));
     }
     return completeGrid(values, plan, calendar);
   }
@@ -208,6 +222,26 @@ public final class MeasureRollup {
         .join(broadcast(counts.sparkSession().createDataFrame(mapping, mappingSchema)),
             new String[] {"slot", "state"})
         .select(col("grain"), col("period_start"), col("column_id"), col("value"));
+  }
+
+  /**
+   * Estimates the distinct keys per (grain, period_start, slot) of the slots of {@code columns}:
+   * one HLL sketch per day and slot, merged into each period. A period then reads one small
+   * sketch per day (a few KB) instead of one row per key and day, and no shuffle of keys runs
+   * per grain.
+   */
+  private static Dataset<Row> sketchEstimates(
+      Dataset<Row> daily, List<SlotColumn> columns, PeriodTables calendar) {
+    Object[] slots = columns.stream().map(SlotColumn::slot).distinct().toArray();
+    Dataset<Row> daySketches =
+        daily
+            .where(col("slot").isin(slots))
+            .groupBy(col(SourceScanner.LOCAL_DATE), col("slot"))
+            .agg(expr("hll_sketch_agg(key, " + SKETCH_LG_CONFIG_K + ")").as("sketch"));
+    return daySketches
+        .join(broadcast(calendar.dayPeriods()), SourceScanner.LOCAL_DATE)
+        .groupBy("grain", "period_start", "slot")
+        .agg(expr("hll_sketch_estimate(hll_union_agg(sketch))").as("estimate"));
   }
 
   /**
