@@ -10,6 +10,8 @@ import dev.arbor.job.RunJob;
 import dev.arbor.job.ShowJob;
 import dev.arbor.job.SparkSessions;
 import dev.arbor.period.Grain;
+import dev.arbor.store.BiViews;
+import dev.arbor.store.TableLocator;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -38,6 +40,7 @@ public final class Main {
         ingest     Load a source's raw CSV or Parquet files into its Delta events table.
         run        Compute every node of a tree for every period up to the as-of date.
         show       Print a tree's values for one period as an indented tree.
+        views      Print the BI views of sql/views for the warehouse, or create them.
 
       Options (all commands):
         --conf FILE        HOCON config file (default: conf/application.conf)
@@ -52,6 +55,8 @@ public final class Main {
         --as-of DATE       last day to include, YYYY-MM-DD (default: yesterday in the tree's zone)
         --from DATE        first day to write, YYYY-MM-DD (default: all history)
         --to DATE          same as --as-of
+      views:
+        --create           create the views in the catalog database (arbor.warehouse.catalog-database)
       show:
         --grain GRAIN      day, week, month or quarter (default: month)
         --period DATE      first day of the period to show (default: the latest complete one)
@@ -62,8 +67,9 @@ public final class Main {
           "validate", Set.of("--conf", "--warehouse", "--tree"),
           "ingest", Set.of("--conf", "--warehouse", "--tree", "--source", "--path", "--replace"),
           "run", Set.of("--conf", "--warehouse", "--tree", "--as-of", "--from", "--to"),
-          "show", Set.of("--conf", "--warehouse", "--tree", "--grain", "--period"));
-  private static final Set<String> FLAGS = Set.of("--replace");
+          "show", Set.of("--conf", "--warehouse", "--tree", "--grain", "--period"),
+          "views", Set.of("--conf", "--warehouse", "--create"));
+  private static final Set<String> FLAGS = Set.of("--replace", "--create");
 
   private Main() {}
 
@@ -82,7 +88,7 @@ public final class Main {
     } catch (ArborException e) {
       err.println("arbor: " + e.getMessage());
       return e.category().exitCode();
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       ArborException failure = ArborException.classify(e);
       LOG.error("Unexpected failure", e);
       err.println("arbor: " + failure.getMessage());
@@ -120,6 +126,28 @@ public final class Main {
       return 0;
     }
 
+    if (command.equals("views") && !options.containsKey("--create")) {
+      TableLocator locator = new TableLocator(null, config.warehouse());
+      for (Map.Entry<String, String> view : BiViews.statements(locator, false).entrySet()) {
+        out.println("-- " + view.getKey());
+        out.println(view.getValue() + ";");
+        out.println();
+      }
+      return 0;
+    }
+
+    // Arguments are checked before Spark starts, so that a typo fails in a second.
+    RunJob.Options runOptions = command.equals("run") ? runOptions(config, treeId, options) : null;
+    Grain showGrain = Grain.fromKey(options.getOrDefault("--grain", "month"));
+    if (showGrain == null) {
+      throw ArborException.usage(
+          "Invalid --grain '" + options.get("--grain") + "'; expected day, week, month or quarter");
+    }
+    LocalDate showPeriod = options.containsKey("--period") ? date(options.get("--period"), "--period") : null;
+    if (command.equals("show")) {
+      config.tree(treeId);
+    }
+
     SparkSession spark = SparkSessions.create(config.sparkMaster(), config.sparkConf());
     try {
       switch (command) {
@@ -134,29 +162,22 @@ public final class Main {
               + result.rowsQuarantined() + " rows quarantined (run " + result.runId() + ")");
         }
         case "run" -> {
-          var tree = config.tree(treeId);
-          if (options.containsKey("--as-of") && options.containsKey("--to")
-              && !options.get("--as-of").equals(options.get("--to"))) {
-            throw ArborException.usage("--as-of and --to differ; pass one of them");
-          }
-          String asOfText = options.getOrDefault("--as-of", options.get("--to"));
-          LocalDate asOf = asOfText == null ? RunJob.defaultAsOf(config.settings(tree.id())) : date(asOfText, "--as-of");
-          LocalDate from = options.containsKey("--from") ? date(options.get("--from"), "--from") : null;
-          RunJob.Result result = new RunJob(spark, config).run(new RunJob.Options(tree.id(), asOf, from));
+          RunJob.Result result = new RunJob(spark, config).run(runOptions);
           out.println("Run " + result.runId() + " succeeded: " + result.rowsWritten() + " rows written, "
               + result.warnings().size() + " warnings");
           for (String warning : result.warnings()) {
             out.println("  warning: " + warning);
           }
         }
-        case "show" -> {
-          String grainText = options.getOrDefault("--grain", "month");
-          Grain grain = Grain.fromKey(grainText);
-          if (grain == null) {
-            throw ArborException.usage("Invalid --grain '" + grainText + "'; expected day, week, month or quarter");
+        case "show" -> out.print(new ShowJob(spark, config).render(treeId, showGrain, showPeriod));
+        case "views" -> {
+          if (!config.warehouse().usesCatalog()) {
+            throw ArborException.usage("views --create needs a catalog warehouse: set "
+                + "arbor.warehouse.catalog-database; for a folder warehouse, run 'views' and "
+                + "create the printed statements in your SQL engine");
           }
-          LocalDate period = options.containsKey("--period") ? date(options.get("--period"), "--period") : null;
-          out.print(new ShowJob(spark, config).render(treeId, grain, period));
+          List<String> created = BiViews.create(spark, new TableLocator(spark, config.warehouse()), false);
+          out.println("Created views " + created + " in " + config.warehouse().catalogDatabase());
         }
         default -> throw new IllegalStateException("Unhandled command " + command);
       }
@@ -164,6 +185,21 @@ public final class Main {
     } finally {
       spark.stop();
     }
+  }
+
+  private static RunJob.Options runOptions(ArborConfig config, String treeId, Map<String, String> options) {
+    var tree = config.tree(treeId);
+    if (options.containsKey("--as-of") && options.containsKey("--to")
+        && !options.get("--as-of").equals(options.get("--to"))) {
+      throw ArborException.usage("--as-of and --to differ; pass one of them");
+    }
+    String asOfText = options.getOrDefault("--as-of", options.get("--to"));
+    LocalDate asOf = asOfText == null ? RunJob.defaultAsOf(config.settings(tree.id())) : date(asOfText, "--as-of");
+    LocalDate from = options.containsKey("--from") ? date(options.get("--from"), "--from") : null;
+    if (from != null && from.isAfter(asOf)) {
+      throw ArborException.usage("Invalid range: --from " + from + " is after the as-of date " + asOf);
+    }
+    return new RunJob.Options(tree.id(), asOf, from);
   }
 
   private static Map<String, String> parseOptions(String command, String[] args) {

@@ -88,7 +88,10 @@ public final class NodeValuesComputer {
       dailyBySource.put(plan.sourceId(), daily);
     }
 
-    LocalDate calendarStart = firstDay == null ? (from == null ? asOf : from) : firstDay;
+    LocalDate calendarStart = firstDay;
+    if (calendarStart == null) {
+      calendarStart = from == null ? asOf : from;
+    }
     if (from != null && from.isBefore(calendarStart)) {
       calendarStart = from;
     }
@@ -172,9 +175,13 @@ public final class NodeValuesComputer {
       if (node.measure() != null && node.measure().aggregation() == Aggregation.RATIO) {
         divisionByZero = measuredColumn(nodeId + "#den").equalTo(lit(0.0));
       }
-      if (node.isMeasured()) {
-        String source = node.measure() != null ? node.measure().source() : node.lifecycle().source();
-        noEvents = measuredColumn(MeasureRollup.rowsColumn(plans.get(source))).equalTo(lit(0.0));
+      // A node has no events in a period when none of the sources it depends on has any.
+      java.util.Set<String> sources = sourcesOf(tree, nodeId, new java.util.HashSet<>());
+      if (!sources.isEmpty()) {
+        noEvents = lit(true);
+        for (String source : sources) {
+          noEvents = noEvents.and(measuredColumn(MeasureRollup.rowsColumn(plans.get(source))).equalTo(lit(0.0)));
+        }
       }
       if (node.hasFormula()) {
         divisionByZero =
@@ -195,6 +202,25 @@ public final class NodeValuesComputer {
       columns.add(gap.as("g_" + nodeId));
     }
     return out.select(columns.toArray(Column[]::new));
+  }
+
+  /** Returns the sources whose events the node's value depends on, through formulas. */
+  private static java.util.Set<String> sourcesOf(Tree tree, String nodeId, java.util.Set<String> visited) {
+    java.util.Set<String> sources = new java.util.LinkedHashSet<>();
+    if (!visited.add(nodeId)) {
+      return sources;
+    }
+    Node node = tree.node(nodeId);
+    if (node.measure() != null) {
+      sources.add(node.measure().source());
+    } else if (node.lifecycle() != null) {
+      sources.add(node.lifecycle().source());
+    } else if (node.hasFormula()) {
+      for (String child : node.formula().references()) {
+        sources.addAll(sourcesOf(tree, child, visited));
+      }
+    }
+    return sources;
   }
 
   private static Column valueOf(Node node) {

@@ -115,7 +115,7 @@ public final class SourceScanner {
       }
     } catch (ArborException e) {
       throw e;
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       throw ArborException.input(
           "Cannot read source " + source.id() + " at " + location + ": " + firstLine(e)
               + ". Check the source's table settings, or run 'ingest' first.", e);

@@ -28,14 +28,14 @@ public record ArborConfig(
   public Tree tree(String id) {
     if (id == null) {
       if (trees.size() != 1) {
-        throw new IllegalArgumentException(
+        throw dev.arbor.ArborException.usage(
             "Cannot choose a tree: the config defines " + trees.keySet() + "; pass --tree ID");
       }
       return trees.values().iterator().next();
     }
     Tree tree = trees.get(id);
     if (tree == null) {
-      throw new IllegalArgumentException(
+      throw dev.arbor.ArborException.usage(
           "Unknown tree: " + id + " (the config defines " + trees.keySet() + ")");
     }
     return tree;

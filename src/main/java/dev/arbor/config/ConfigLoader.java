@@ -58,6 +58,10 @@ public final class ConfigLoader {
 
   private final List<ConfigProblem> problems = new ArrayList<>();
   private final Path baseDir;
+  /** Ids of sources that exist but failed validation; their own problems are reported once. */
+  private final Set<String> invalidSources = new LinkedHashSet<>();
+  /** Formula references of every node whose formula parsed, valid or not. */
+  private final Map<String, List<String>> parsedFormulaRefs = new LinkedHashMap<>();
 
   private ConfigLoader(Path baseDir) {
     this.baseDir = baseDir;
@@ -126,6 +130,8 @@ public final class ConfigLoader {
         SourceDef source = readSource(sourceId, ((ConfigObject) value).toConfig());
         if (source != null) {
           sources.put(sourceId, source);
+        } else {
+          invalidSources.add(sourceId);
         }
       }
     }
@@ -368,32 +374,31 @@ public final class ConfigLoader {
       }
     }
 
+    // References are checked for every parsed formula, also of nodes with other problems, so that
+    // one run of validate lists them all.
     Map<String, List<String>> references = new LinkedHashMap<>();
-    for (Node node : nodes.values()) {
-      if (node.hasFormula()) {
-        List<String> refs = new ArrayList<>();
-        for (String ref : node.formula().references()) {
-          refs.add(ref);
-          if (!ids.contains(ref)) {
-            problem(node.origin(), subject + ", node " + node.id(),
-                "formula refers to unknown node '" + ref + "'" + suggestion(ref, ids));
-          } else if (ref.equals(node.id())) {
-            problem(node.origin(), subject + ", node " + node.id(), "formula refers to the node itself");
-          }
+    ConfigObject nodeObjects = config.hasPath("nodes") ? config.getObject("nodes") : null;
+    for (String nodeId : ids) {
+      List<String> refs = parsedFormulaRefs.getOrDefault(treeId + "/" + nodeId, List.of());
+      Origin where = nodeObjects == null ? origin(config.origin()) : origin(nodeObjects.get(nodeId).origin());
+      for (String ref : refs) {
+        if (!ids.contains(ref)) {
+          problem(where, subject + ", node " + nodeId,
+              "formula refers to unknown node '" + ref + "'" + suggestion(ref, ids));
+        } else if (ref.equals(nodeId)) {
+          problem(where, subject + ", node " + nodeId, "formula refers to the node itself");
         }
-        references.put(node.id(), refs);
-      } else {
-        references.put(node.id(), List.of());
       }
+      references.put(nodeId, refs);
     }
     TreeGraph.findCycle(references).ifPresent(cycle -> problem(
-        nodes.get(cycle.get(0)).origin(), subject,
+        origin(nodeObjects.get(cycle.get(0)).origin()), subject,
         "formulas form a cycle: " + String.join(" -> ", cycle)
             + "; a node must not depend on itself through other formulas"));
 
     List<Link> links = readLinks(config, subject, ids);
     for (Node node : nodes.values()) {
-      for (String child : references.get(node.id())) {
+      for (String child : references.getOrDefault(node.id(), List.of())) {
         links.add(new Link(child, node.id(), LinkKind.DETERMINISTIC, ExpectedSign.ANY, 0, 0,
             node.formulaText(), node.origin()));
       }
@@ -473,6 +478,7 @@ public final class ConfigLoader {
     if (formulaText != null) {
       try {
         formula = FormulaParser.parse(formulaText);
+        parsedFormulaRefs.put(treeId + "/" + id, new ArrayList<>(formula.references()));
       } catch (FormulaSyntaxException e) {
         problem(origin(config, "formula"), subject, "invalid formula \"" + formulaText + "\": "
             + e.reason() + " at position " + (e.position() + 1) + System.lineSeparator()
@@ -498,7 +504,7 @@ public final class ConfigLoader {
         ? parent.source()
         : (require(config, "source", subject) ? config.getString("source") : null);
     SourceDef source = sourceId == null ? null : sources.get(sourceId);
-    if (sourceId != null && source == null) {
+    if (sourceId != null && source == null && !invalidSources.contains(sourceId)) {
       problem(origin(config, parent != null && !config.hasPath("source") ? "agg" : "source"), subject,
           "unknown source '" + sourceId + "'" + suggestion(sourceId, sources.keySet()));
     }
@@ -568,7 +574,7 @@ public final class ConfigLoader {
     int before = problems.size();
     String sourceId = require(config, "source", where) ? config.getString("source") : null;
     SourceDef source = sourceId == null ? null : sources.get(sourceId);
-    if (sourceId != null && source == null) {
+    if (sourceId != null && source == null && !invalidSources.contains(sourceId)) {
       problem(origin(config, "source"), where, "unknown source '" + sourceId + "'" + suggestion(sourceId, sources.keySet()));
     }
     if (source != null && source.entityId() == null) {
@@ -783,14 +789,17 @@ public final class ConfigLoader {
   }
 
   /**
-   * HOCON merges objects that share a key, so a node id written twice would silently combine two
-   * definitions; the merged value's origin gives the duplicate away.
+   * Rejects an id defined twice. HOCON merges objects that share a key, so a node id written
+   * twice would silently combine two definitions. The merged value's origin shows the merge.
    */
   private boolean checkDefinedOnce(ConfigValue value, String subject) {
     String description = value.origin().description();
-    if (description != null && description.startsWith("merge of")) {
+    // A merged object's origin is "merge of ..." across files, or a line range "file: 18-19"
+    // within one file; an object written once has a single start line.
+    if (description != null
+        && (description.startsWith("merge of") || description.matches(".*:\\s*\\d+-\\d+$"))) {
       problem(origin(value.origin()), subject, "duplicate id: defined more than once ("
-          + description.substring("merge of ".length()) + "); give each definition its own id");
+          + description.replace("merge of ", "") + "); give each definition its own id");
       return false;
     }
     return true;

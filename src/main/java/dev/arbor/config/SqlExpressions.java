@@ -26,11 +26,12 @@ public final class SqlExpressions {
     Expression expression;
     try {
       expression = CatalystSqlParser$.MODULE$.parseExpression(sql);
-    } catch (RuntimeException e) {
-      String message = String.valueOf(e.getMessage());
+    } catch (Exception e) {
+      // Spark's ParseException is a checked exception that Scala code throws undeclared. Its
+      // message starts with a blank line and ends with an echo of the SQL, which is dropped.
+      String message = String.valueOf(e.getMessage()).strip();
       int sqlEcho = message.indexOf("\n");
-      throw new InvalidExpressionException(
-          sqlEcho > 0 ? message.substring(0, sqlEcho).trim() : message.trim());
+      throw new InvalidExpressionException(sqlEcho > 0 ? message.substring(0, sqlEcho).strip() : message);
     }
     Set<String> names = new LinkedHashSet<>();
     collect(expression, names);

@@ -86,7 +86,7 @@ public final class IngestJob {
                 : List.of("Source " + sourceId + ": " + result.rowsQuarantined()
                     + " rows were quarantined; see the quarantine table for the reasons")));
         return result;
-      } catch (RuntimeException e) {
+      } catch (Exception e) {
         ArborException failure = ArborException.classify(e);
         LOG.error("Ingest failed ({}): {}", failure.category(), failure.getMessage());
         try {
@@ -110,7 +110,7 @@ public final class IngestJob {
       raw = "csv".equals(spec.format())
           ? spark.read().option("inferSchema", "false").options(spec.options()).csv(input)
           : spark.read().options(spec.options()).parquet(input);
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       throw ArborException.input("Cannot read " + input + " for source " + source.id() + ": "
           + firstLine(e) + ". Check the ingest path and format.", e);
     }
@@ -145,7 +145,10 @@ public final class IngestJob {
     all.add(expr("concat_ws('; ', " + String.join(", ", reasons) + ")").as("arbor_reason"));
     all.add(expr("to_json(struct(*))").as("arbor_raw_row"));
     all.add(col(SOURCE_FILE));
-    Dataset<Row> converted = raw.select(all.toArray(Column[]::new));
+    // Persisted: the events, the quarantine and the list of files all read it, and parsing the
+    // raw files is the expensive part.
+    Dataset<Row> converted =
+        raw.select(all.toArray(Column[]::new)).persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
 
     List<Column> eventColumns = new ArrayList<>();
     for (String name : source.schema().keySet()) {
@@ -174,6 +177,7 @@ public final class IngestJob {
         new OutputCommitter.ReplaceWhere("source_id = '" + source.id() + "'"
             + (replaceAll ? "" : " AND " + filesPredicate.replace(SOURCE_FILE, "source_file"))));
     committer.commitAll();
+    converted.unpersist();
     record.input(source.id(), -1, loaded + quarantined);
     record.rowsWritten(committer.rowsWritten());
     record.step("ingest", (System.nanoTime() - started) / 1_000_000);

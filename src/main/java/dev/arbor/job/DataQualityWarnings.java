@@ -18,10 +18,11 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 
 /**
- * Warnings about the data of a run. Each is one sentence naming the source or node, the count and
- * what to look at; the run logs them and records them in the runs table.
+ * Warnings about the data of a run. Each is one sentence that names the source or node, the count
+ * and what to look at. The run logs them and records them in the runs table.
  */
 final class DataQualityWarnings {
   private DataQualityWarnings() {}
@@ -67,14 +68,16 @@ final class DataQualityWarnings {
     }
     List<Row> divisions =
         nodeValues
-            .where(array_contains(col("quality_flags"), "division_by_zero"))
+            // An empty period has null ratios by definition; only periods with events count here.
+            .where(array_contains(col("quality_flags"), "division_by_zero")
+                .and(functions.not(array_contains(col("quality_flags"), "no_events"))))
             .groupBy("node_id", "grain")
             .agg(count(lit(1)).as("periods"))
             .orderBy("node_id", "grain")
             .collectAsList();
     for (Row row : divisions) {
       warnings.add("Node " + row.getString(0) + ": divisor is 0 in " + row.getLong(2) + " "
-          + row.getString(1) + " periods; the value is null there");
+          + row.getString(1) + " periods that had events; the value is null there");
     }
     return warnings;
   }
@@ -94,7 +97,7 @@ final class DataQualityWarnings {
         nodeValues
             .where(col("grain").equalTo("day")
                 .and(col("node_id").isin(measured.toArray()))
-                .and(array_contains(col("quality_flags"), "no_events").unary_$bang()))
+                .and(functions.not(array_contains(col("quality_flags"), "no_events"))))
             .agg(max("period_start"))
             .head();
     if (latest.isNullAt(0)) {

@@ -39,7 +39,7 @@ public final class RunJob {
   private static final int STALE_SOURCE_DAYS = 2;
 
   /**
-   * What to run.
+   * Scope of a run.
    *
    * @param treeId tree to compute, or null for the only tree of the config
    * @param asOf last local day to include; periods ending after it are incomplete
@@ -91,7 +91,7 @@ public final class RunJob {
         new RunsTable(spark, locator).append(record.succeeded(result.warnings()));
         LOG.info("Run succeeded: rows written {}, {} warnings", result.rowsWritten(), result.warnings().size());
         return result;
-      } catch (RuntimeException e) {
+      } catch (Exception e) {
         ArborException failure = ArborException.classify(e);
         LOG.error("Run failed ({}): {}", failure.category(), failure.getMessage());
         try {
@@ -162,19 +162,16 @@ public final class RunJob {
   /** Rows of node_values that this run replaces: its tree, grains and (with --from) periods. */
   static String nodeValuesPredicate(Tree tree, TreeSettings settings, Options options) {
     List<String> grains = new ArrayList<>();
-    LocalDate firstStart = null;
     for (Grain grain : settings.grains()) {
-      grains.add("'" + grain.key() + "'");
-      if (options.from() != null) {
+      if (options.from() == null) {
+        grains.add("grain = '" + grain.key() + "'");
+      } else {
+        // Each grain from the start of its period that contains --from: the rows the run rewrote.
         Period first = settings.calendar().periodOf(grain, options.from());
-        firstStart = firstStart == null || first.start().isBefore(firstStart) ? first.start() : firstStart;
+        grains.add("(grain = '" + grain.key() + "' AND period_start >= DATE'" + first.start() + "')");
       }
     }
-    String predicate = "tree_id = '" + tree.id() + "' AND grain IN (" + String.join(", ", grains) + ")";
-    if (firstStart != null) {
-      predicate += " AND period_start >= DATE'" + firstStart + "'";
-    }
-    return predicate;
+    return "tree_id = '" + tree.id() + "' AND (" + String.join(" OR ", grains) + ")";
   }
 
   private static long millisSince(long nanoStart) {

@@ -25,8 +25,8 @@ public final class SparkSessions {
     conf.setIfMissing("spark.sql.shuffle.partitions", "8");
     conf.setIfMissing("spark.sql.adaptive.enabled", "true");
     if (conf.get("spark.master").startsWith("local")) {
-      // Delta rebuilds a table's state with 50 tasks by default, sized for long logs on a
-      // cluster; on one machine the tasks' overhead dominates for Arbor's small output logs.
+      // Delta rebuilds a table's state with 50 tasks by default, which suits long logs on a
+      // cluster. On one machine the overhead of those tasks dominates for small output logs.
       conf.setIfMissing("spark.databricks.delta.snapshotPartitions", "4");
     }
     extraConf.forEach(conf::set);

@@ -25,7 +25,10 @@ final class ValueFormat {
     if (change == null) {
       return "";
     }
-    String absolute = value(unit, Math.abs(change));
+    // A change of a percentage is shown in percentage points, so +6.84 pp is not read as +6.84%.
+    String absolute = unit == Unit.PERCENT
+        ? String.format(Locale.ROOT, "%.2f pp", Math.abs(change) * 100)
+        : value(unit, Math.abs(change));
     String sign = change < 0 ? "-" : "+";
     String pct = changePct == null ? "" : String.format(Locale.ROOT, " (%+.1f%%)", changePct * 100);
     return sign + absolute + pct;

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 public final class OutputCommitter {
   private static final Logger LOG = LoggerFactory.getLogger(OutputCommitter.class);
 
-  /** How a staged table is merged into its output table. */
+  /** Strategy for merging a staged table into its output table. */
   public sealed interface WriteMode {}
 
   /** Replaces the rows matching a predicate with the staged rows, in one commit. */
@@ -46,9 +46,9 @@ public final class OutputCommitter {
   }
 
   /**
-   * A staged table. {@code target} is a path or catalog name; {@code sqlName} is how SQL refers
-   * to it; {@code hasDdl} says whether sql/ddl defines it (output tables) or the first write
-   * creates it from the staged schema (event tables).
+   * A staged table. {@code target} is a path or catalog name, and {@code sqlName} is how SQL
+   * refers to it. {@code hasDdl} is true for output tables, which sql/ddl defines, and false for
+   * event tables, which the first write creates from the staged schema.
    */
   private record Staged(String table, String stagingPath, WriteMode mode, String target, String sqlName, boolean hasDdl) {}
 
@@ -82,12 +82,25 @@ public final class OutputCommitter {
   private long stage(String table, Dataset<Row> rows, WriteMode mode, String target, String sqlName, boolean hasDdl) {
     String path = locator.warehousePath("_staging/" + runId + "/" + table);
     long started = System.nanoTime();
-    rows.write().format("delta").mode("overwrite").save(path);
-    long count = spark.read().format("delta").load(path).count();
+    // The row count is observed during the write, which saves a second pass over the staged rows.
+    org.apache.spark.sql.Observation observed = new org.apache.spark.sql.Observation("staged_" + table);
+    rows.observe(observed, org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.lit(1)).as("rows"))
+        .write().format("delta").mode("overwrite").save(path);
+    long count = observedCount(observed);
     staged.add(new Staged(table, path, mode, target, sqlName, hasDdl));
     rowsWritten.put(table, count);
     LOG.info("Staged {}: {} rows in {} ms", table, count, (System.nanoTime() - started) / 1_000_000);
     return count;
+  }
+
+  private static long observedCount(org.apache.spark.sql.Observation observed) {
+    try {
+      Object rows = observed.getAsJava().get("rows");
+      return rows == null ? 0L : ((Number) rows).longValue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while counting staged rows", e);
+    }
   }
 
   public Map<String, Long> rowsWritten() {
@@ -118,9 +131,10 @@ public final class OutputCommitter {
             (System.nanoTime() - started) / 1_000_000);
         listener.committed(entry.table());
       }
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       rollBack(committed, versionsBefore);
-      throw e instanceof ArborException ? e : ArborException.output("Cannot commit outputs: " + firstLine(e), e);
+      // Spark's AnalysisException is a checked exception that Scala code throws undeclared.
+      throw e instanceof ArborException arbor ? arbor : ArborException.output("Cannot commit outputs: " + firstLine(e), e);
     } finally {
       deleteStaging();
     }
@@ -140,16 +154,17 @@ public final class OutputCommitter {
         writer.save(target);
       }
     } else if (entry.mode() instanceof InsertNew insert) {
-      String view = "arbor_staged_" + entry.table() + "_" + Math.abs(runId.hashCode());
-      rows.createOrReplaceTempView(view);
-      List<String> conditions = new ArrayList<>();
-      for (String key : insert.keyColumns()) {
-        conditions.add("t." + key + " = s." + key);
+      // A left anti join and an append cost far less than a MERGE for the few rows of the
+      // tables that use this mode (one tree definition per run).
+      Dataset<Row> existing = catalog ? spark.table(target) : spark.read().format("delta").load(target);
+      Dataset<Row> fresh = rows.join(existing.select(insert.keyColumns().stream()
+          .map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new)),
+          scala.jdk.javaapi.CollectionConverters.asScala(insert.keyColumns()).toSeq(), "left_anti");
+      if (catalog) {
+        fresh.write().format("delta").mode("append").saveAsTable(target);
+      } else {
+        fresh.write().format("delta").mode("append").save(target);
       }
-      spark.sql(
-          "MERGE INTO " + entry.sqlName() + " t USING " + view + " s ON "
-              + String.join(" AND ", conditions) + " WHEN NOT MATCHED THEN INSERT *");
-      spark.catalog().dropTempView(view);
     } else {
       if (catalog) {
         rows.write().format("delta").mode("append").saveAsTable(target);
@@ -182,6 +197,9 @@ public final class OutputCommitter {
   public void ensureTable(String table) {
     if (locator.exists(table)) {
       return;
+    }
+    if (locator.warehouse().usesCatalog()) {
+      spark.sql("CREATE DATABASE IF NOT EXISTS " + locator.warehouse().catalogDatabase());
     }
     String ddl = readDdl(table).replace("${table}", locator.sqlName(table));
     spark.sql(ddl);

@@ -80,7 +80,7 @@ public final class TableLocator {
               : DeltaTable.forName(spark, location);
       Row latest = table.history(1).select("version").head();
       return latest.getLong(0);
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       throw ArborException.input(
           "No Delta table at " + location + ": " + firstLine(e)
               + ". Run 'ingest' for the source, or fix its table path.", e);

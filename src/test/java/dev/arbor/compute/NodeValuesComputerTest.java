@@ -133,7 +133,7 @@ class NodeValuesComputerTest extends SparkTestBase {
   void zeroDenominatorGivesNullAndFlag() {
     Row row = row("revenue_per_buyer", "week", "2024-01-29");
     assertThat(row.isNullAt(row.fieldIndex("value"))).isTrue();
-    assertThat(row.getList(row.fieldIndex("quality_flags"))).containsExactly("division_by_zero");
+    assertThat(row.getList(row.fieldIndex("quality_flags"))).containsExactly("division_by_zero", "no_events");
     assertThat(value("revenue_per_buyer", "week", "2024-01-01")).isCloseTo(17.5, within(1e-12));
   }
 

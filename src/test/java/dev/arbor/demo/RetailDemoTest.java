@@ -1,0 +1,147 @@
+package dev.arbor.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.arbor.cli.Main;
+import dev.arbor.config.ArborConfig;
+import dev.arbor.config.ConfigLoader;
+import dev.arbor.config.WarehouseSettings;
+import dev.arbor.ingest.IngestJob;
+import dev.arbor.job.RunJob;
+import dev.arbor.job.ShowJob;
+import dev.arbor.period.Grain;
+import dev.arbor.store.BiViews;
+import dev.arbor.store.TableLocator;
+import dev.arbor.testing.SparkTestBase;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The demo tree on the real online-retail data. Expected monthly figures come from
+ * src/test/resources/retail/expected_values.py, a plain-Python reading of the raw files that
+ * shares no code with Arbor.
+ */
+class RetailDemoTest extends SparkTestBase {
+  private static ArborConfig config;
+  private static IngestJob.Result ingested;
+  private static RunJob.Result run;
+  private static final Map<String, Double> monthly = new HashMap<>();
+
+  @BeforeAll
+  static void runDemo(@TempDir Path dir) {
+    config =
+        ConfigLoader.load(Path.of("conf/demo.conf"))
+            .withWarehouse(new WarehouseSettings(dir.resolve("wh").toString(), ""));
+    ingested = new IngestJob(spark, config).run("invoice_lines", null, true);
+    run = new RunJob(spark, config).run(new RunJob.Options("retail", LocalDate.parse("2011-12-09"), null));
+    List<Row> rows =
+        new TableLocator(spark, config.warehouse()).read("node_values")
+            .where("grain = 'month' AND segment = 'all' AND dimension = 'all'")
+            .select("node_id", "period_start", "value")
+            .collectAsList();
+    for (Row row : rows) {
+      monthly.put(row.getString(0) + "/" + row.getDate(1).toString().substring(0, 7),
+          row.isNullAt(2) ? null : row.getDouble(2));
+    }
+  }
+
+  private static double month(String node, String yearMonth) {
+    Double value = monthly.get(node + "/" + yearMonth);
+    assertThat(value).as("%s in %s", node, yearMonth).isNotNull();
+    return value;
+  }
+
+  @Test
+  void ingestLoadsEveryLine() {
+    assertThat(ingested.rowsLoaded()).isEqualTo(541_909L);
+    assertThat(ingested.rowsQuarantined()).isZero();
+  }
+
+  @Test
+  void november2011MatchesIndependentComputation() {
+    assertThat(month("revenue", "2011-11")).isCloseTo(1_126_815.07, within(0.005));
+    assertThat(month("gross_sales", "2011-11")).isCloseTo(1_156_205.61, within(0.005));
+    assertThat(month("returns", "2011-11")).isCloseTo(29_390.54, within(0.005));
+    assertThat(month("orders", "2011-11")).isEqualTo(2_657.0);
+    assertThat(month("active_customers", "2011-11")).isEqualTo(1_664.0);
+    assertThat(month("new_customers", "2011-11")).isEqualTo(323.0);
+    assertThat(month("retained_customers", "2011-11")).isEqualTo(622.0);
+    assertThat(month("resurrected_customers", "2011-11")).isEqualTo(719.0);
+    assertThat(month("churned_customers", "2011-11")).isEqualTo(742.0);
+  }
+
+  @Test
+  void earlyMonthsMatchIndependentComputation() {
+    // History starts in December 2010, so every active customer is new that month.
+    assertThat(month("new_customers", "2010-12")).isEqualTo(885.0);
+    assertThat(month("revenue", "2010-12")).isCloseTo(552_372.86, within(0.005));
+    assertThat(month("new_customers", "2011-01")).isEqualTo(417.0);
+    assertThat(month("retained_customers", "2011-01")).isEqualTo(324.0);
+    assertThat(month("churned_customers", "2011-01")).isEqualTo(561.0);
+    assertThat(month("returns", "2011-01")).isCloseTo(94_369.41, within(0.005));
+    assertThat(month("revenue", "2011-04")).isCloseTo(425_222.671, within(0.0005));
+  }
+
+  @Test
+  void decompositionAddsUpInEveryPeriod() {
+    long gaps =
+        new TableLocator(spark, config.warehouse()).read("node_values")
+            .where("array_contains(quality_flags, 'formula_gap')")
+            .count();
+    assertThat(gaps).isZero();
+    assertThat(run.warnings()).noneSatisfy(w -> assertThat(w).contains("formula"));
+    assertThat(month("average_order_value", "2011-11"))
+        .isCloseTo(1_156_205.61 / 2_657, within(1e-6));
+  }
+
+  @Test
+  void duplicatesAreReportedAsWarning() {
+    assertThat(run.warnings()).anySatisfy(w -> assertThat(w).contains("5225 duplicate events"));
+  }
+
+  @Test
+  void showPrintsTheLatestCompleteMonth() {
+    String text = new ShowJob(spark, config).render("retail", Grain.MONTH, null);
+
+    assertThat(text).contains("month 2011-11-01 to 2011-11-30");
+    assertThat(text).contains("Revenue [revenue]").contains("1,126,815.07").contains("Finance");
+    assertThat(text).contains("│  │  ├─ Active customers [active_customers]");
+  }
+
+  @Test
+  void viewsRunOnTheOutputs() {
+    TableLocator locator = new TableLocator(spark, config.warehouse());
+    assertThat(BiViews.create(spark, locator, true)).contains("latest_node_values", "metric_catalog");
+
+    Row latest = spark.sql("SELECT period_start, value FROM arbor_latest_node_values "
+        + "WHERE grain = 'month' AND node_id = 'orders'").head();
+    assertThat(latest.getDate(0).toString()).isEqualTo("2011-11-01");
+    assertThat(latest.getDouble(1)).isEqualTo(2_657.0);
+    Row catalog = spark.sql("SELECT owner, unit, is_north_star FROM arbor_metric_catalog "
+        + "WHERE node_id = 'revenue'").head();
+    assertThat(catalog.getString(0)).isEqualTo("Finance");
+    assertThat(catalog.getString(1)).isEqualTo("currency");
+    assertThat(catalog.getBoolean(2)).isTrue();
+  }
+
+  @Test
+  void validateCommandAcceptsTheDemoConfig() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = Main.execute(new String[] {"validate", "--conf", "conf/demo.conf"},
+        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertThat(code).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("is valid: trees [retail]");
+  }
+}
