@@ -8,6 +8,7 @@ import dev.arbor.config.WarehouseSettings;
 import dev.arbor.ingest.IngestJob;
 import dev.arbor.job.RunJob;
 import dev.arbor.job.ShowJob;
+import dev.arbor.links.LinksJob;
 import dev.arbor.job.SparkSessions;
 import dev.arbor.period.Grain;
 import dev.arbor.store.BiViews;
@@ -41,6 +42,7 @@ public final class Main {
         run        Compute every node of a tree for every period up to the as-of date.
         show       Print a tree's values for one period as an indented tree.
         views      Print the BI views of sql/views for the warehouse, or create them.
+        links      Score a tree's hypothesis links on the node values already computed.
 
       Options (all commands):
         --conf FILE        HOCON config file (default: conf/application.conf)
@@ -60,6 +62,9 @@ public final class Main {
       show:
         --grain GRAIN      day, week, month or quarter (default: month)
         --period DATE      first day of the period to show (default: the latest complete one)
+      links:
+        --as-of DATE       as-of date of the scores, YYYY-MM-DD (default: that of the tree's
+                           latest successful run)
       """;
 
   private static final Map<String, Set<String>> OPTIONS =
@@ -68,7 +73,8 @@ public final class Main {
           "ingest", Set.of("--conf", "--warehouse", "--tree", "--source", "--path", "--replace"),
           "run", Set.of("--conf", "--warehouse", "--tree", "--as-of", "--from", "--to"),
           "show", Set.of("--conf", "--warehouse", "--tree", "--grain", "--period"),
-          "views", Set.of("--conf", "--warehouse", "--create"));
+          "views", Set.of("--conf", "--warehouse", "--create"),
+          "links", Set.of("--conf", "--warehouse", "--tree", "--as-of"));
   private static final Set<String> FLAGS = Set.of("--replace", "--create");
 
   private Main() {}
@@ -178,6 +184,18 @@ public final class Main {
           }
           List<String> created = BiViews.create(spark, new TableLocator(spark, config.warehouse()), false);
           out.println("Created views " + created + " in " + config.warehouse().catalogDatabase());
+        }
+        case "links" -> {
+          var tree = config.tree(treeId);
+          LocalDate asOf = options.containsKey("--as-of") ? date(options.get("--as-of"), "--as-of") : null;
+          LinksJob.Result result = new LinksJob(spark, config).run(new LinksJob.Options(tree.id(), asOf));
+          out.println("Links of tree " + tree.id() + " scored as of " + result.asOf() + " (run "
+              + result.runId() + "): " + result.links().scoreRows() + " scores, "
+              + result.links().statusChanges() + " status changes, lifecycle "
+              + result.links().lifecycleCounts() + ", " + result.links().warnings().size() + " warnings");
+          for (String warning : result.links().warnings()) {
+            out.println("  warning: " + warning);
+          }
         }
         default -> throw new IllegalStateException("Unhandled command " + command);
       }

@@ -11,6 +11,7 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import dev.arbor.period.Grain;
 import dev.arbor.period.PeriodCalendar;
+import dev.arbor.stats.SeriesTransform;
 import dev.arbor.tree.Aggregation;
 import dev.arbor.tree.ExpectedSign;
 import dev.arbor.tree.Lifecycle;
@@ -55,6 +56,7 @@ public final class ConfigLoader {
   private static final Set<String> FORMATS = Set.of("delta", "parquet", "csv", "table");
   private static final Set<String> RESERVED_COLUMNS =
       Set.of("local_date", "segment", "arbor_event_time");
+  private static final String LINKS_SCORING = "links-scoring";
 
   private final List<ConfigProblem> problems = new ArrayList<>();
   private final Path baseDir;
@@ -109,7 +111,8 @@ public final class ConfigLoader {
       return null;
     }
     Config arbor = root.getConfig("arbor");
-    checkKeys(arbor.root(), "arbor", Set.of("warehouse", "calendar", "checks", "spark", "sources", "trees"));
+    checkKeys(arbor.root(), "arbor",
+        Set.of("warehouse", "calendar", "checks", "spark", "sources", "trees", LINKS_SCORING));
 
     WarehouseSettings warehouse = readWarehouse(arbor.getConfig("warehouse"));
     Config calendarDefaults = arbor.getConfig("calendar");
@@ -149,9 +152,12 @@ public final class ConfigLoader {
         TreeSettings treeSettings =
             readTreeSettings(treeId, treeConfig, calendarDefaults, defaultTolerance);
         Tree tree = readTree(treeId, treeConfig, sources);
-        if (tree != null && treeSettings != null) {
+        LinkScoringSettings linkScoring =
+            readLinkScoring(treeId, treeConfig, arbor, tree, treeSettings);
+        if (tree != null && treeSettings != null && linkScoring != null) {
           trees.put(treeId, tree);
-          settings.put(treeId, treeSettings);
+          settings.put(treeId, new TreeSettings(treeSettings.calendar(), treeSettings.grains(),
+              treeSettings.formulaTolerance(), linkScoring));
         }
       }
     }
@@ -342,7 +348,8 @@ public final class ConfigLoader {
   private Tree readTree(String treeId, Config config, Map<String, SourceDef> sources) {
     String subject = "tree " + treeId;
     checkKeys(config.root(), subject,
-        Set.of("name", "north-star", "nodes", "links", "calendar", "checks", "dimensions", "description"));
+        Set.of("name", "north-star", "nodes", "links", "calendar", "checks", "dimensions", "description",
+            LINKS_SCORING));
     int before = problems.size();
 
     Map<String, Node> nodes = new LinkedHashMap<>();
@@ -605,7 +612,8 @@ public final class ConfigLoader {
     for (ConfigObject object : list) {
       Config link = object.toConfig();
       Origin where = origin(object.origin());
-      checkKeys(object, subject + " link", Set.of("from", "to", "kind", "expected-sign", "lag", "description"));
+      checkKeys(object, subject + " link", Set.of("from", "to", "kind", "expected-sign", "lag", "description",
+          "controls", "include-lagged-target", "transform"));
       int before = problems.size();
       String from = require(link, "from", subject + " link") ? link.getString("from") : null;
       String to = require(link, "to", subject + " link") ? link.getString("to") : null;
@@ -653,6 +661,204 @@ public final class ConfigLoader {
       }
     }
     return links;
+  }
+
+  // ---------------------------------------------------------------- link scoring
+
+  /**
+   * Reads a tree's links-scoring section over the defaults of arbor.links-scoring, and the
+   * scoring options written on its links (controls, include-lagged-target, transform). Returns
+   * null after recording problems.
+   */
+  private LinkScoringSettings readLinkScoring(
+      String treeId, Config tree, Config arbor, Tree parsed, TreeSettings treeSettings) {
+    String subject = "tree " + treeId + " " + LINKS_SCORING;
+    if (!expectObject(arbor.getValue(LINKS_SCORING), "arbor " + LINKS_SCORING)
+        || (tree.hasPath(LINKS_SCORING) && !expectObject(tree.getValue(LINKS_SCORING), subject))) {
+      return null;
+    }
+    Config defaults = arbor.getConfig(LINKS_SCORING);
+    Config config = tree.hasPath(LINKS_SCORING)
+        ? tree.getConfig(LINKS_SCORING).withFallback(defaults)
+        : defaults;
+    Set<String> keys = Set.of("enabled", "grains", "window", "transform", "min-points",
+        "q-threshold", "validate-after", "weaken-after", "hardening-min-r-squared",
+        "hardening-min-sign-stability", "confidence-level", "sign-stability-windows", "trend-on-levels",
+        "full-credit-q-value", "half-credit-points", "include-lagged-target");
+    checkKeys(config.root(), subject, keys);
+    int before = problems.size();
+    // A key set to null hides its default, and the readers below need every key.
+    for (String key : new java.util.TreeSet<>(keys)) {
+      require(config, key, subject);
+    }
+    if (problems.size() > before) {
+      return null;
+    }
+
+    boolean enabled = readBoolean(config, "enabled", subject);
+    int window = readInt(config, "window", subject, 3, 10_000);
+    int minPoints = readInt(config, "min-points", subject, 3, 10_000);
+    if (window < minPoints && problems.size() == before) {
+      problem(origin(config, "window"), subject, "window " + window + " is smaller than min-points "
+          + minPoints + ", so no link could ever be fitted; raise window or lower min-points");
+    }
+    SeriesTransform transform = enumValue(SeriesTransform.class, config, "transform", subject);
+    double qThreshold = readOpenUnitInterval(config, "q-threshold", subject);
+    int validateAfter = readInt(config, "validate-after", subject, 1, 10_000);
+    int weakenAfter = readInt(config, "weaken-after", subject, 1, 10_000);
+    double hardeningRSquared = readDouble(config, "hardening-min-r-squared", subject, 0.0, 1.0);
+    double hardeningStability = readDouble(config, "hardening-min-sign-stability", subject, 0.0, 1.0);
+    double confidenceLevel = readOpenUnitInterval(config, "confidence-level", subject);
+    int stabilityWindows = readInt(config, "sign-stability-windows", subject, 2, 1_000);
+    boolean trendOnLevels = readBoolean(config, "trend-on-levels", subject);
+    double fullCreditQ = readOpenUnitInterval(config, "full-credit-q-value", subject);
+    int halfCreditPoints = readInt(config, "half-credit-points", subject, 1, 10_000);
+    boolean laggedTarget = readBoolean(config, "include-lagged-target", subject);
+
+    boolean hasHypotheses = parsed != null && !parsed.linksOfKind(LinkKind.HYPOTHESIS).isEmpty();
+    List<Grain> grains = new ArrayList<>();
+    for (String grainText : stringList(config, "grains", subject)) {
+      Grain grain = Grain.fromKey(grainText);
+      if (grain == null) {
+        problem(origin(config, "grains"), subject,
+            "invalid grain '" + grainText + "'; expected day, week, month or quarter");
+      } else if (enabled && hasHypotheses && treeSettings != null
+          && !treeSettings.grains().contains(grain)) {
+        problem(origin(config, "grains"), subject, "grain '" + grainText
+            + "' is not computed for the tree (calendar grains "
+            + treeSettings.grains().stream().map(Grain::key).toList()
+            + "); add it to calendar.grains or remove it from " + LINKS_SCORING + ".grains");
+      } else if (!grains.contains(grain)) {
+        grains.add(grain);
+      }
+    }
+    if (grains.isEmpty() && enabled && problems.size() == before) {
+      problem(origin(config, "grains"), subject,
+          "grains is empty; list at least one grain, or set enabled = false");
+    }
+
+    Map<String, LinkScoringSettings.LinkOptions> options =
+        readLinkOptions(treeId, tree, parsed, laggedTarget, transform);
+    if (problems.size() > before || transform == null) {
+      return null;
+    }
+    grains.sort(null);
+    LinkScoringSettings settings = new LinkScoringSettings(enabled, grains, window, transform,
+        minPoints, qThreshold, validateAfter, weakenAfter, hardeningRSquared, hardeningStability,
+        confidenceLevel, stabilityWindows, trendOnLevels, fullCreditQ, halfCreditPoints, laggedTarget,
+        options);
+    if (enabled && parsed != null) {
+      checkLagsFitWindow(treeId, parsed, settings);
+    }
+    return problems.size() > before ? null : settings;
+  }
+
+  /** Reads controls, include-lagged-target and transform from each hypothesis link of the tree. */
+  private Map<String, LinkScoringSettings.LinkOptions> readLinkOptions(
+      String treeId, Config tree, Tree parsed, boolean defaultLaggedTarget,
+      SeriesTransform defaultTransform) {
+    Map<String, LinkScoringSettings.LinkOptions> options = new LinkedHashMap<>();
+    if (parsed == null || !tree.hasPath("links")) {
+      return options;
+    }
+    Set<String> ids = parsed.nodes().keySet();
+    for (ConfigObject object : tree.getObjectList("links")) {
+      Config link = object.toConfig();
+      if (!link.hasPath("controls") && !link.hasPath("include-lagged-target")
+          && !link.hasPath("transform")) {
+        continue;
+      }
+      String from = link.getString("from");
+      String to = link.getString("to");
+      String subject = "tree " + treeId + ", link " + from + " -> " + to;
+      List<String> controls = new ArrayList<>();
+      if (link.hasPath("controls")) {
+        for (String control : stringList(link, "controls", subject)) {
+          if (!ids.contains(control)) {
+            problem(origin(link, "controls"), subject,
+                "unknown control node '" + control + "'" + suggestion(control, ids));
+          } else if (control.equals(from) || control.equals(to)) {
+            problem(origin(link, "controls"), subject, "control '" + control
+                + "' is an end of the link; controls are other nodes that move both ends");
+          } else if (controls.contains(control)) {
+            problem(origin(link, "controls"), subject, "control '" + control + "' is listed twice");
+          } else {
+            controls.add(control);
+          }
+        }
+      }
+      boolean laggedTarget = link.hasPath("include-lagged-target")
+          ? readBoolean(link, "include-lagged-target", subject)
+          : defaultLaggedTarget;
+      SeriesTransform transform = link.hasPath("transform")
+          ? enumValue(SeriesTransform.class, link, "transform", subject)
+          : defaultTransform;
+      if (transform != null) {
+        options.put(from + "->" + to,
+            new LinkScoringSettings.LinkOptions(controls, laggedTarget, transform));
+      }
+    }
+    return options;
+  }
+
+  /**
+   * Checks that every hypothesis link can reach min-points aligned points at its smallest lag,
+   * because a window too short for the lag would report insufficient data at every run.
+   */
+  private void checkLagsFitWindow(String treeId, Tree tree, LinkScoringSettings settings) {
+    for (Link link : tree.linksOfKind(LinkKind.HYPOTHESIS)) {
+      LinkScoringSettings.LinkOptions options = settings.options(link);
+      int lost = link.lagMin()
+          + (options.transform() == SeriesTransform.LEVELS ? 0 : 1)
+          + (options.includeLaggedTarget() ? 1 : 0);
+      int reachable = settings.window() - lost;
+      if (reachable < settings.minPoints()) {
+        problem(link.origin(), "tree " + treeId + ", link " + link.from() + " -> " + link.to(),
+            "lag " + link.lagMin() + " leaves at most " + reachable + " aligned points in a "
+                + LINKS_SCORING + " window of " + settings.window() + " periods (transform "
+                + options.transform().name().toLowerCase(Locale.ROOT) + "), below min-points "
+                + settings.minPoints() + "; shorten the lag or raise " + LINKS_SCORING + ".window");
+      }
+    }
+  }
+
+  private int readInt(Config config, String key, String subject, int min, int max) {
+    ConfigValue value = config.getValue(key);
+    Object raw = value.unwrapped();
+    if (!(raw instanceof Number number) || number.doubleValue() != Math.rint(number.doubleValue())) {
+      problem(origin(value.origin()), subject,
+          "invalid " + key + " '" + raw + "'; expected a whole number from " + min + " to " + max);
+      return min;
+    }
+    long whole = number.longValue();
+    if (whole < min || whole > max) {
+      problem(origin(value.origin()), subject,
+          "invalid " + key + " " + whole + "; expected " + min + " to " + max);
+      return min;
+    }
+    return (int) whole;
+  }
+
+  private double readOpenUnitInterval(Config config, String key, String subject) {
+    ConfigValue value = config.getValue(key);
+    Object raw = value.unwrapped();
+    if (!(raw instanceof Number number)
+        || !(number.doubleValue() > 0.0 && number.doubleValue() < 1.0)) {
+      problem(origin(value.origin()), subject,
+          "invalid " + key + " '" + raw + "'; expected a number strictly between 0 and 1");
+      return 0.5;
+    }
+    return number.doubleValue();
+  }
+
+  private boolean readBoolean(Config config, String key, String subject) {
+    try {
+      return config.getBoolean(key);
+    } catch (ConfigException.WrongType e) {
+      problem(origin(config, key), subject,
+          "invalid " + key + " '" + config.getValue(key).unwrapped() + "'; expected true or false");
+      return false;
+    }
   }
 
   // ---------------------------------------------------------------- helpers

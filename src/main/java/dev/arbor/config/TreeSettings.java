@@ -9,9 +9,19 @@ import java.util.List;
  *
  * @param formulaTolerance relative gap between a node's measured and formula values above which a
  *     run warns, e.g. 0.001 for 0.1%
+ * @param linkScoring how the tree's hypothesis links are scored
  */
-public record TreeSettings(PeriodCalendar calendar, List<Grain> grains, double formulaTolerance) {
+public record TreeSettings(
+    PeriodCalendar calendar,
+    List<Grain> grains,
+    double formulaTolerance,
+    LinkScoringSettings linkScoring) {
   public TreeSettings {
     grains = List.copyOf(grains);
+  }
+
+  /** Creates settings that score links with the defaults of reference.conf. */
+  public TreeSettings(PeriodCalendar calendar, List<Grain> grains, double formulaTolerance) {
+    this(calendar, grains, formulaTolerance, LinkScoringSettings.defaults());
   }
 }

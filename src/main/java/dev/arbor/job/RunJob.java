@@ -9,6 +9,7 @@ import dev.arbor.compute.SourceScanner;
 import dev.arbor.config.ArborConfig;
 import dev.arbor.config.TreeDefinition;
 import dev.arbor.config.TreeSettings;
+import dev.arbor.links.LinksStep;
 import dev.arbor.period.Grain;
 import dev.arbor.period.Period;
 import dev.arbor.store.OutputCommitter;
@@ -29,8 +30,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The nightly run of one tree: computes every node for every period up to the as-of date and
- * commits node_values and tree_versions, then records the run in the runs table.
+ * The nightly run of one tree: computes every node for every period up to the as-of date, scores
+ * the hypothesis links on those values, commits node_values, link_scores, link_status_history and
+ * tree_versions, then records the run in the runs table.
  */
 public final class RunJob {
   private static final Logger LOG = LoggerFactory.getLogger(RunJob.class);
@@ -145,6 +147,16 @@ public final class RunJob {
     warnings.addAll(DataQualityWarnings.forNodeValues(staged, settings.formulaTolerance()));
     warnings.addAll(DataQualityWarnings.forStaleSources(staged, tree, options.asOf(), STALE_SOURCE_DAYS));
     record.step("checks", millisSince(started));
+
+    started = System.nanoTime();
+    LinksStep links = new LinksStep(spark, locator);
+    Dataset<Row> nodeValuesAfterRun =
+        links.nodeValuesAfterCommit(staged, nodeValuesPredicate(tree, settings, options));
+    LinksStep.Result scored = links.stage(
+        committer, tree, settings, definition.version(), runId, options.asOf(), nodeValuesAfterRun);
+    warnings.addAll(scored.warnings());
+    record.step("links", millisSince(started));
+
     for (String warning : warnings) {
       LOG.warn("Data quality: {}", warning);
     }

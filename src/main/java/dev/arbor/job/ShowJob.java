@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.max;
 import dev.arbor.ArborException;
 import dev.arbor.compute.NodeValuesComputer;
 import dev.arbor.config.ArborConfig;
+import dev.arbor.links.LinkScoreSummaries;
 import dev.arbor.period.Grain;
 import dev.arbor.store.TableLocator;
 import dev.arbor.tree.Link;
@@ -92,11 +93,15 @@ public final class ShowJob {
     List<Link> hypotheses = tree.linksOfKind(LinkKind.HYPOTHESIS);
     if (!hypotheses.isEmpty()) {
       out.append("\nHypothesis links\n");
+      Map<String, List<String>> scores = LinkScoreSummaries.latest(locator, tree.id());
       for (Link link : hypotheses) {
         out.append("  ").append(link.from()).append(" -> ").append(link.to())
             .append("  expected ").append(link.expectedSign().name().toLowerCase(Locale.ROOT))
             .append(", lag ").append(link.lagMin()).append("..").append(link.lagMax())
             .append(link.description().isEmpty() ? "" : "  " + link.description()).append('\n');
+        for (String score : scores.getOrDefault(link.id(), List.of("not scored yet"))) {
+          out.append("      ").append(score).append('\n');
+        }
       }
     }
     return out.toString();
