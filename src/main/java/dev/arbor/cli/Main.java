@@ -40,7 +40,8 @@ public final class Main {
         validate   Check the config (trees, sources, formulas) without running Spark.
         ingest     Load a source's raw CSV or Parquet files into its Delta events table.
         run        Compute every node of a tree for every period up to the as-of date.
-        show       Print a tree's values for one period as an indented tree.
+        show       Print a tree's values for one period as an indented tree, or with
+                   --explain, which leaves drove the North Star's change.
         views      Print the BI views of sql/views for the warehouse, or create them.
         links      Score a tree's hypothesis links on the node values already computed.
 
@@ -62,6 +63,8 @@ public final class Main {
       show:
         --grain GRAIN      day, week, month or quarter (default: month)
         --period DATE      first day of the period to show (default: the latest complete one)
+        --explain          print the root-cause trace of the North Star's change from the
+                           previous period instead of the tree's values
       links:
         --as-of DATE       as-of date of the scores, YYYY-MM-DD (default: that of the tree's
                            latest successful run)
@@ -72,10 +75,10 @@ public final class Main {
           "validate", Set.of("--conf", "--warehouse", "--tree"),
           "ingest", Set.of("--conf", "--warehouse", "--tree", "--source", "--path", "--replace"),
           "run", Set.of("--conf", "--warehouse", "--tree", "--as-of", "--from", "--to"),
-          "show", Set.of("--conf", "--warehouse", "--tree", "--grain", "--period"),
+          "show", Set.of("--conf", "--warehouse", "--tree", "--grain", "--period", "--explain"),
           "views", Set.of("--conf", "--warehouse", "--create"),
           "links", Set.of("--conf", "--warehouse", "--tree", "--as-of"));
-  private static final Set<String> FLAGS = Set.of("--replace", "--create");
+  private static final Set<String> FLAGS = Set.of("--replace", "--create", "--explain");
 
   private Main() {}
 
@@ -175,7 +178,12 @@ public final class Main {
             out.println("  warning: " + warning);
           }
         }
-        case "show" -> out.print(new ShowJob(spark, config).render(treeId, showGrain, showPeriod));
+        case "show" -> {
+          ShowJob show = new ShowJob(spark, config);
+          out.print(options.containsKey("--explain")
+              ? show.explain(treeId, showGrain, showPeriod)
+              : show.render(treeId, showGrain, showPeriod));
+        }
         case "views" -> {
           if (!config.warehouse().usesCatalog()) {
             throw ArborException.usage("views --create needs a catalog warehouse: set "

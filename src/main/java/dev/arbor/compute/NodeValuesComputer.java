@@ -15,6 +15,7 @@ import dev.arbor.config.TreeSettings;
 import dev.arbor.tree.Aggregation;
 import dev.arbor.tree.Node;
 import dev.arbor.tree.Tree;
+import dev.arbor.tree.formula.Expr;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,12 +50,20 @@ public final class NodeValuesComputer {
   /**
    * Result of a computation.
    *
-   * @param nodeValues one row per node, grain and period from {@code from} to the as-of date, not yet
-   *     stamped with run metadata
+   * @param nodeValues one row per node, grain, period from {@code from} to the as-of date and
+   *     segment, not yet stamped with run metadata
+   * @param history the same rows for every period since the first event, which change
+   *     attribution reads to compare a period with its base periods
    * @param scans the scans, whose counts are filled once {@code nodeValues} has been computed
    * @param firstEventDay the earliest local day with an event, or null when there is none
+   * @param segments the segments of the tree's dimensions
    */
-  public record Result(Dataset<Row> nodeValues, List<SourceScanner.Scan> scans, LocalDate firstEventDay) {}
+  public record Result(
+      Dataset<Row> nodeValues,
+      Dataset<Row> history,
+      List<SourceScanner.Scan> scans,
+      LocalDate firstEventDay,
+      Segments segments) {}
 
   /**
    * Computes node values for the periods that overlap {@code from} to {@code asOf}. History before
@@ -88,6 +97,17 @@ public final class NodeValuesComputer {
       dailyBySource.put(plan.sourceId(), daily);
     }
 
+    long ranked = System.nanoTime();
+    Segments segments =
+        tree.dimensions().isEmpty()
+            ? Segments.none()
+            : Segments.rank(plans.values(), dailyBySource, tree.dimensions(), settings.slicing());
+    if (!tree.dimensions().isEmpty()) {
+      LOG.info("Segments by {} (top {} by {}): {}, {} ms", tree.dimensions(),
+          settings.slicing().maxSegments(), settings.slicing().rankBy(), segments.describe(),
+          (System.nanoTime() - ranked) / 1_000_000);
+    }
+
     LocalDate calendarStart = firstDay;
     if (calendarStart == null) {
       calendarStart = from == null ? asOf : from;
@@ -101,7 +121,8 @@ public final class NodeValuesComputer {
     Dataset<Row> measured = null;
     List<String> measuredIds = new ArrayList<>();
     for (ScanPlan plan : plans.values()) {
-      Dataset<Row> values = MeasureRollup.rollUp(dailyBySource.get(plan.sourceId()), plan, calendar);
+      Dataset<Row> values =
+          MeasureRollup.rollUp(dailyBySource.get(plan.sourceId()), plan, calendar, segments);
       measured = measured == null ? values : measured.unionByName(values);
       measuredIds.add(MeasureRollup.rowsColumn(plan));
       for (MeasuredColumn column : plan.columns()) {
@@ -109,26 +130,36 @@ public final class NodeValuesComputer {
       }
     }
 
-    Dataset<Row> wide = widen(measured, measuredIds, calendar);
+    Dataset<Row> wide = widen(measured, measuredIds, calendar, segments);
     Dataset<Row> evaluated = evaluate(tree, settings, wide, plans);
-    Dataset<Row> nodeValues = lengthen(tree, evaluated, calendar);
+    // Persisted because node_values and the change attribution both read it; its size grows
+    // with nodes x periods x segments, not with the events.
+    Dataset<Row> history =
+        AnomalyScores.add(lengthen(tree, evaluated, calendar), settings.anomalies())
+            .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> nodeValues = history;
     if (from != null) {
       nodeValues = nodeValues.where(col("period_end").geq(lit(java.sql.Date.valueOf(from))));
     }
-    return new Result(nodeValues, scans, firstDay);
+    return new Result(nodeValues, history, scans, firstDay, segments);
   }
 
-  private Dataset<Row> widen(Dataset<Row> measured, List<String> ids, PeriodTables calendar) {
-    Dataset<Row> periods = calendar.periods().select("grain", "period_start");
+  private Dataset<Row> widen(
+      Dataset<Row> measured, List<String> ids, PeriodTables calendar, Segments segments) {
+    String[] keys = {"grain", "period_start", "dimension", "segment"};
+    Dataset<Row> periods =
+        calendar.periods().select("grain", "period_start").crossJoin(segments.pairs(spark));
     if (measured == null) {
       return periods;
     }
     Dataset<Row> pivoted =
-        measured.groupBy("grain", "period_start").pivot("column_id", new ArrayList<>(ids)).agg(first("value"));
+        measured.groupBy(keys[0], keys[1], keys[2], keys[3])
+            .pivot("column_id", new ArrayList<>(ids))
+            .agg(first("value"));
     for (String id : ids) {
       pivoted = pivoted.withColumnRenamed(id, measuredColumnName(id));
     }
-    return periods.join(pivoted, new String[] {"grain", "period_start"}, "left");
+    return periods.join(pivoted, keys, "left");
   }
 
   private static String measuredColumnName(String id) {
@@ -194,6 +225,9 @@ public final class NodeValuesComputer {
       columns.add(org.apache.spark.sql.functions.filter(flags, Column::isNotNull).as("q_" + nodeId));
       columns.add(formulaValue.as("fv_" + nodeId));
       columns.add(gap.as("g_" + nodeId));
+      Column[] ratio = ratioParts(node);
+      columns.add(ratio[0].as("n_" + nodeId));
+      columns.add(ratio[1].as("d_" + nodeId));
     }
     return out.select(columns.toArray(Column[]::new));
   }
@@ -215,6 +249,29 @@ public final class NodeValuesComputer {
       }
     }
     return sources;
+  }
+
+  /**
+   * Returns the numerator and denominator of a ratio node's value: of a ratio or average measure,
+   * or of a formula whose last operation is a division by a node (not by a constant). Both are
+   * null columns for other nodes.
+   */
+  private static Column[] ratioParts(Node node) {
+    Aggregation aggregation = node.measure() == null ? null : node.measure().aggregation();
+    if (aggregation == Aggregation.RATIO || aggregation == Aggregation.AVG) {
+      return new Column[] {
+        measuredColumn(node.id() + "#num"), measuredColumn(node.id() + "#den")
+      };
+    }
+    if (!node.isMeasured() && node.formula() instanceof Expr.Binary division
+        && division.operator() == '/' && !division.right().references().isEmpty()) {
+      return new Column[] {
+        FormulaColumns.value(division.left(), NodeValuesComputer::nodeColumn),
+        FormulaColumns.value(division.right(), NodeValuesComputer::nodeColumn)
+      };
+    }
+    Column none = lit(null).cast("double");
+    return new Column[] {none, none};
   }
 
   private static Column valueOf(Node node) {
@@ -239,22 +296,27 @@ public final class NodeValuesComputer {
               nodeColumn(nodeId).as("value"),
               col("`fv_" + nodeId + "`").as("formula_value"),
               col("`g_" + nodeId + "`").as("formula_gap"),
-              col("`q_" + nodeId + "`").as("quality_flags")));
+              col("`q_" + nodeId + "`").as("quality_flags"),
+              col("`n_" + nodeId + "`").cast("double").as("numerator"),
+              col("`d_" + nodeId + "`").cast("double").as("denominator")));
     }
     Dataset<Row> rows =
         evaluated
-            .select(col("grain"), col("period_start"),
+            .select(col("grain"), col("period_start"), col("dimension"), col("segment"),
                 org.apache.spark.sql.functions.explode(array(structs.toArray(Column[]::new))).as("n"))
-            .select(col("grain"), col("period_start"), col("n.*"))
+            .select(col("grain"), col("period_start"), col("dimension"), col("segment"), col("n.*"))
             .join(calendar.periods(), new String[] {"grain", "period_start"});
     Dataset<Row> previous =
         rows.select(
             col("grain"),
             col("node_id"),
+            col("dimension"),
+            col("segment"),
             col("period_start").as("previous_start"),
             col("value").as("previous_value"));
     Dataset<Row> joined =
-        rows.join(previous, new String[] {"grain", "node_id", "previous_start"}, "left");
+        rows.join(previous,
+            new String[] {"grain", "node_id", "dimension", "segment", "previous_start"}, "left");
     Column change = joined.col("value").minus(col("previous_value"));
     return joined.select(
         lit(tree.id()).as("tree_id"),
@@ -262,8 +324,8 @@ public final class NodeValuesComputer {
         col("grain"),
         col("period_start"),
         col("period_end"),
-        lit(ALL).as("dimension"),
-        lit(ALL).as("segment"),
+        col("dimension"),
+        col("segment"),
         col("value"),
         col("previous_value"),
         change.as("change"),
@@ -271,6 +333,8 @@ public final class NodeValuesComputer {
             .as("change_pct"),
         col("formula_value"),
         col("formula_gap"),
+        col("numerator"),
+        col("denominator"),
         col("is_complete"),
         col("quality_flags"));
   }

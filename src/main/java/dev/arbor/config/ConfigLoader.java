@@ -112,12 +112,12 @@ public final class ConfigLoader {
     }
     Config arbor = root.getConfig("arbor");
     checkKeys(arbor.root(), "arbor",
-        Set.of("warehouse", "calendar", "checks", "spark", "sources", "trees", LINKS_SCORING));
+        Set.of("warehouse", "calendar", "checks", "slicing", "spark", "sources", "trees", LINKS_SCORING));
 
     WarehouseSettings warehouse = readWarehouse(arbor.getConfig("warehouse"));
     Config calendarDefaults = arbor.getConfig("calendar");
     double defaultTolerance = readDouble(arbor.getConfig("checks"), "formula-tolerance", "checks", 0.0, 1e9);
-    checkKeys(arbor.getConfig("checks").root(), "checks", Set.of("formula-tolerance"));
+    checkKeys(arbor.getConfig("checks").root(), "checks", Set.of("formula-tolerance", "anomaly"));
 
     Config spark = arbor.getConfig("spark");
     checkKeys(spark.root(), "spark", Set.of("master", "conf"));
@@ -154,10 +154,13 @@ public final class ConfigLoader {
         Tree tree = readTree(treeId, treeConfig, sources);
         LinkScoringSettings linkScoring =
             readLinkScoring(treeId, treeConfig, arbor, tree, treeSettings);
-        if (tree != null && treeSettings != null && linkScoring != null) {
+        SlicingSettings slicing = readSlicing(treeId, treeConfig, arbor.getConfig("slicing"), tree);
+        AnomalySettings anomalies = readAnomalies(treeId, treeConfig, arbor.getConfig("checks"));
+        if (tree != null && treeSettings != null && linkScoring != null && slicing != null
+            && anomalies != null) {
           trees.put(treeId, tree);
           settings.put(treeId, new TreeSettings(treeSettings.calendar(), treeSettings.grains(),
-              treeSettings.formulaTolerance(), linkScoring));
+              treeSettings.formulaTolerance(), linkScoring, slicing, anomalies));
         }
       }
     }
@@ -335,8 +338,10 @@ public final class ConfigLoader {
     }
     double tolerance = defaultTolerance;
     if (tree.hasPath("checks")) {
-      checkKeys(tree.getConfig("checks").root(), subject + " checks", Set.of("formula-tolerance"));
-      tolerance = readDouble(tree.getConfig("checks"), "formula-tolerance", subject, 0.0, 1e9);
+      checkKeys(tree.getConfig("checks").root(), subject + " checks", Set.of("formula-tolerance", "anomaly"));
+      if (tree.hasPath("checks.formula-tolerance")) {
+        tolerance = readDouble(tree.getConfig("checks"), "formula-tolerance", subject, 0.0, 1e9);
+      }
     }
     if (problems.size() > before) {
       return null;
@@ -345,11 +350,56 @@ public final class ConfigLoader {
     return new TreeSettings(new PeriodCalendar(zone, weekStart, fiscalStart), grains, tolerance);
   }
 
+  /** Reads a tree's slicing settings over the defaults of {@code arbor.slicing}; null on a problem. */
+  private SlicingSettings readSlicing(String treeId, Config tree, Config defaults, Tree parsed) {
+    String subject = "tree " + treeId + " slicing";
+    if (tree.hasPath("slicing") && !expectObject(tree.getValue("slicing"), subject)) {
+      return null;
+    }
+    Config slicing = tree.hasPath("slicing") ? tree.getConfig("slicing").withFallback(defaults) : defaults;
+    int before = problems.size();
+    checkKeys(slicing.root(), subject, Set.of("max-segments", "rank-by"));
+    int maxSegments = readInt(slicing, "max-segments", subject, 1, 1000);
+    String rankBy = slicing.getString("rank-by");
+    if (!rankBy.equals(SlicingSettings.RANK_BY_EVENTS) && parsed != null) {
+      Node node = parsed.nodes().get(rankBy);
+      if (node == null) {
+        problem(origin(slicing, "rank-by"), subject, "invalid rank-by '" + rankBy
+            + "'; expected events or the id of a count or sum measure node" + suggestion(rankBy, parsed.nodes().keySet()));
+      } else if (node.measure() == null || !node.measure().aggregation().isAdditive()) {
+        problem(origin(slicing, "rank-by"), subject, "invalid rank-by '" + rankBy
+            + "': segments are ranked by a total over the run's history, so the node must be a count or sum measure");
+      }
+    }
+    return problems.size() > before ? null : new SlicingSettings(maxSegments, rankBy);
+  }
+
+  /** Reads a tree's anomaly settings over the defaults of {@code arbor.checks.anomaly}; null on a problem. */
+  private AnomalySettings readAnomalies(String treeId, Config tree, Config checkDefaults) {
+    String subject = "tree " + treeId + " checks.anomaly";
+    Config defaults = checkDefaults.getConfig("anomaly");
+    if (tree.hasPath("checks.anomaly") && !expectObject(tree.getValue("checks.anomaly"), subject)) {
+      return null;
+    }
+    Config anomaly =
+        tree.hasPath("checks.anomaly") ? tree.getConfig("checks.anomaly").withFallback(defaults) : defaults;
+    int before = problems.size();
+    checkKeys(anomaly.root(), subject, Set.of("window", "min-history", "threshold"));
+    int window = readInt(anomaly, "window", subject, 2, 10_000);
+    int minHistory = readInt(anomaly, "min-history", subject, 2, 10_000);
+    double threshold = readDouble(anomaly, "threshold", subject, 0.0, 1e6);
+    if (problems.size() == before && minHistory > window) {
+      problem(origin(anomaly, "min-history"), subject, "invalid min-history " + minHistory
+          + "; it cannot exceed window " + window);
+    }
+    return problems.size() > before ? null : new AnomalySettings(window, minHistory, threshold);
+  }
+
   private Tree readTree(String treeId, Config config, Map<String, SourceDef> sources) {
     String subject = "tree " + treeId;
     checkKeys(config.root(), subject,
-        Set.of("name", "north-star", "nodes", "links", "calendar", "checks", "dimensions", "description",
-            LINKS_SCORING));
+        Set.of("name", "north-star", "nodes", "links", "calendar", "checks", "dimensions", "slicing",
+            "description", LINKS_SCORING));
     int before = problems.size();
 
     Map<String, Node> nodes = new LinkedHashMap<>();

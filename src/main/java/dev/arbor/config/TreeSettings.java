@@ -10,18 +10,23 @@ import java.util.List;
  * @param formulaTolerance relative gap between a node's measured and formula values above which a
  *     run warns, e.g. 0.001 for 0.1%
  * @param linkScoring how the tree's hypothesis links are scored
+ * @param slicing how nodes are computed per segment of the tree's dimensions
+ * @param anomalies how unusual changes are flagged
  */
 public record TreeSettings(
     PeriodCalendar calendar,
     List<Grain> grains,
     double formulaTolerance,
-    LinkScoringSettings linkScoring) {
+    LinkScoringSettings linkScoring,
+    SlicingSettings slicing,
+    AnomalySettings anomalies) {
   public TreeSettings {
     grains = List.copyOf(grains);
   }
 
-  /** Creates settings that score links with the defaults of reference.conf. */
+  /** Creates settings with the default link scoring, slicing and anomaly settings of reference.conf. */
   public TreeSettings(PeriodCalendar calendar, List<Grain> grains, double formulaTolerance) {
-    this(calendar, grains, formulaTolerance, LinkScoringSettings.defaults());
+    this(calendar, grains, formulaTolerance, LinkScoringSettings.defaults(), SlicingSettings.defaults(),
+        AnomalySettings.defaults());
   }
 }

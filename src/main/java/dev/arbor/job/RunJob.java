@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.lit;
 
 import dev.arbor.ArborException;
+import dev.arbor.attribution.ChangeAttribution;
 import dev.arbor.compute.NodeValuesComputer;
 import dev.arbor.compute.SourceScanner;
 import dev.arbor.config.ArborConfig;
@@ -30,8 +31,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The nightly run of one tree: computes every node for every period up to the as-of date, scores
- * the hypothesis links on those values, commits node_values, link_scores, link_status_history and
+ * The nightly run of one tree: computes every node for every period up to the as-of date,
+ * attributes each period's changes, scores the hypothesis links on those values, and commits
+ * node_values, change_attribution, root_cause, link_scores, link_status_history and
  * tree_versions, then records the run in the runs table.
  */
 public final class RunJob {
@@ -133,19 +135,28 @@ public final class RunJob {
     started = System.nanoTime();
     OutputCommitter committer = new OutputCommitter(spark, locator, runId);
     committer.setListener(commitListener);
-    Dataset<Row> nodeValues =
-        computed.nodeValues()
-            .withColumn("tree_version", lit(definition.version()))
-            .withColumn("run_id", lit(runId))
-            .withColumn("computed_at", current_timestamp());
+    Dataset<Row> nodeValues = stamp(computed.nodeValues(), definition, runId);
     committer.stage("node_values", OutputTables.nodeValuesColumns(nodeValues),
         new OutputCommitter.ReplaceWhere(nodeValuesPredicate(tree, settings, options)));
     record.step("compute", millisSince(started));
 
     started = System.nanoTime();
+    ChangeAttribution.Outputs attribution =
+        new ChangeAttribution(NodeValuesComputer.ALL).compute(tree, computed.history(), options.from());
+    committer.stage("change_attribution",
+        OutputTables.changeAttributionColumns(stamp(attribution.changeAttribution(), definition, runId)),
+        new OutputCommitter.ReplaceWhere(nodeValuesPredicate(tree, settings, options)));
+    committer.stage("root_cause",
+        OutputTables.rootCauseColumns(stamp(attribution.rootCause(), definition, runId)),
+        new OutputCommitter.ReplaceWhere(nodeValuesPredicate(tree, settings, options)));
+    record.step("attribute", millisSince(started));
+
+    started = System.nanoTime();
     Dataset<Row> staged = spark.read().format("delta").load(locator.warehousePath("_staging/" + runId + "/node_values"));
     warnings.addAll(DataQualityWarnings.forNodeValues(staged, settings.formulaTolerance()));
     warnings.addAll(DataQualityWarnings.forStaleSources(staged, tree, options.asOf(), STALE_SOURCE_DAYS));
+    warnings.addAll(DataQualityWarnings.forAttribution(spark.read().format("delta")
+        .load(locator.warehousePath("_staging/" + runId + "/change_attribution"))));
     record.step("checks", millisSince(started));
 
     started = System.nanoTime();
@@ -171,7 +182,17 @@ public final class RunJob {
     return new Result(runId, definition.version(), committer.rowsWritten(), warnings);
   }
 
-  /** Rows of node_values that this run replaces: its tree, grains and (with --from) periods. */
+  private static Dataset<Row> stamp(Dataset<Row> rows, TreeDefinition definition, String runId) {
+    return rows
+        .withColumn("tree_version", lit(definition.version()))
+        .withColumn("run_id", lit(runId))
+        .withColumn("computed_at", current_timestamp());
+  }
+
+  /**
+   * Rows of node_values, change_attribution and root_cause that this run replaces: its tree,
+   * grains and (with --from) periods.
+   */
   static String nodeValuesPredicate(Tree tree, TreeSettings settings, Options options) {
     List<String> grains = new ArrayList<>();
     for (Grain grain : settings.grains()) {

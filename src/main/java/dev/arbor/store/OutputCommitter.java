@@ -5,14 +5,19 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -193,16 +198,67 @@ public final class OutputCommitter {
     }
   }
 
-  /** Creates an output table from its DDL in sql/ddl when it does not exist. */
+  /**
+   * Creates an output table from its DDL in sql/ddl when it does not exist, and adds the columns
+   * of the DDL that an existing table lacks (a table created by an older release), with their
+   * comments, by ALTER TABLE ADD COLUMNS. Added columns must be nullable.
+   */
   public void ensureTable(String table) {
-    if (locator.exists(table)) {
+    if (!locator.exists(table)) {
+      if (locator.warehouse().usesCatalog()) {
+        spark.sql("CREATE DATABASE IF NOT EXISTS " + locator.warehouse().catalogDatabase());
+      }
+      String ddl = readDdl(table).replace("${table}", locator.sqlName(table));
+      spark.sql(ddl);
       return;
     }
-    if (locator.warehouse().usesCatalog()) {
-      spark.sql("CREATE DATABASE IF NOT EXISTS " + locator.warehouse().catalogDatabase());
+    Set<String> present = new HashSet<>();
+    for (StructField field : locator.read(table).schema().fields()) {
+      present.add(field.name().toLowerCase(Locale.ROOT));
     }
-    String ddl = readDdl(table).replace("${table}", locator.sqlName(table));
-    spark.sql(ddl);
+    List<String> added = new ArrayList<>();
+    for (StructField field : ddlColumns(table).fields()) {
+      if (present.contains(field.name().toLowerCase(Locale.ROOT))) {
+        continue;
+      }
+      if (!field.nullable()) {
+        throw ArborException.output("Cannot upgrade " + locator.sqlName(table) + ": column "
+            + field.name() + " is NOT NULL in sql/ddl/" + table + ".sql, and Delta adds only nullable"
+            + " columns to an existing table. Recreate the table, or make the column nullable.", null);
+      }
+      String comment = field.getComment().isDefined() ? field.getComment().get() : "";
+      spark.sql("ALTER TABLE " + locator.sqlName(table) + " ADD COLUMNS (`" + field.name() + "` "
+          + field.dataType().sql() + " COMMENT '" + comment.replace("\\", "\\\\").replace("'", "\\'") + "')");
+      added.add(field.name());
+    }
+    if (!added.isEmpty()) {
+      LOG.info("Added columns {} to {}, as sql/ddl/{}.sql defines them", added, table, table);
+    }
+  }
+
+  /** Returns the columns of an output table's DDL, with their comments in the field metadata. */
+  static StructType ddlColumns(String table) {
+    String ddl = readDdl(table);
+    int start = ddl.indexOf('(', ddl.indexOf("${table}"));
+    int depth = 0;
+    boolean quoted = false;
+    for (int i = start; i < ddl.length(); i++) {
+      char c = ddl.charAt(i);
+      if (quoted) {
+        if (c == '\\') {
+          i++;
+        } else if (c == '\'') {
+          quoted = false;
+        }
+      } else if (c == '\'') {
+        quoted = true;
+      } else if (c == '(') {
+        depth++;
+      } else if (c == ')' && --depth == 0) {
+        return StructType.fromDDL(ddl.substring(start + 1, i));
+      }
+    }
+    throw new IllegalStateException("Cannot find the column list in sql/ddl/" + table + ".sql");
   }
 
   static String readDdl(String table) {
