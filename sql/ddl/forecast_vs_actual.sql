@@ -26,7 +26,7 @@ CREATE TABLE IF NOT EXISTS ${table} (
   is_lagging              BOOLEAN       NOT NULL COMMENT 'True when the actual is outside the interval on the side that lowers the North Star (below for a positive elasticity, above for a negative one).',
   change_to_close_gap     DOUBLE                 COMMENT 'Change of this node alone, in its unit, that would have moved the North Star of the period to its forecast, solved by re-evaluating the tree; null when the node does not move the North Star.',
   change_to_close_gap_pct DOUBLE                 COMMENT 'change_to_close_gap / |actual|, a fraction.',
-  annotations             ARRAY<STRING> NOT NULL COMMENT 'Annotations on the node (or the whole tree) within the configured days of the period, as date kind: text.',
+  annotations             ARRAY<STRING> NOT NULL COMMENT 'Annotations on the node, a node below it through formulas, or the whole tree, within the configured days of the period, as date kind: text.',
   as_of                   DATE          NOT NULL COMMENT 'As-of date of the run.',
   run_id                  STRING        NOT NULL COMMENT 'Run that computed the row; joins runs.',
   computed_at             TIMESTAMP     NOT NULL COMMENT 'When the row was computed (UTC).'

@@ -230,8 +230,24 @@ final class EvaluationStep {
         complete, finite(cumulativeForecast), finite(cumulativeActual),
         cumulativeForecast == null ? null : finite(cumulativeActual - cumulativeForecast),
         status, elasticity, lagging, closing, fraction(closing, actual),
-        seq(context.annotationsNear(Set.of(id), value.periodStart(), value.periodEnd())),
+        seq(context.annotationsNear(nodesBelow(id), value.periodStart(), value.periodEnd())),
         date(context.asOf()), context.runId(), context.now());
+  }
+
+  /**
+   * Returns the node and every node below it through formulas: an annotation on any of them may
+   * explain the node's gap (a launch on aov explains a revenue gap).
+   */
+  private Set<String> nodesBelow(String id) {
+    Set<String> nodes = new LinkedHashSet<>();
+    java.util.ArrayDeque<String> queue = new java.util.ArrayDeque<>(List.of(id));
+    while (!queue.isEmpty()) {
+      String at = queue.poll();
+      if (nodes.add(at)) {
+        queue.addAll(tree.children(at));
+      }
+    }
+    return nodes;
   }
 
   /** Returns each node's North Star elasticity at the last complete period before the cycle. */
