@@ -1,8 +1,6 @@
 -- The latest link_scores row of every link and grain of every tree: the current lifecycle
 -- status, confidence and elasticity of each hypothesis.
--- Before running, replace ${view} with the view name and ${link_scores} with the table
--- (a catalog name such as arbor.link_scores, or delta.`<warehouse>/link_scores`).
-CREATE OR REPLACE VIEW ${view} AS
+CREATE OR REPLACE VIEW ${view_prefix}link_scores_latest AS
 SELECT s.*
 FROM ${link_scores} s
 JOIN (

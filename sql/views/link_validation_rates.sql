@@ -7,9 +7,7 @@
 --   validation_rate     links_validated / links_tested, null without tests
 --   median_days_to_validation  median, over the links validated in the cycle, of the days from
 --                       the link's first evaluation ever to its first validation in the cycle
--- Before running, replace ${view} with the view name, and ${link_scores} and
--- ${link_status_history} with the tables (catalog names, or delta.`<warehouse>/<table>`).
-CREATE OR REPLACE VIEW ${view} AS
+CREATE OR REPLACE VIEW ${view_prefix}link_validation_rates AS
 WITH tested AS (
   SELECT tree_id, cycle_start, owner_team, grain, COUNT(DISTINCT link_id) AS links_tested
   FROM ${link_scores}

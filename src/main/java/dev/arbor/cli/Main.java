@@ -153,9 +153,13 @@ public final class Main {
           "Invalid --grain '" + options.get("--grain") + "'; expected day, week, month or quarter");
     }
     LocalDate showPeriod = options.containsKey("--period") ? date(options.get("--period"), "--period") : null;
-    if (command.equals("show")) {
+    if (command.equals("show") || command.equals("links")) {
       config.tree(treeId);
     }
+    LocalDate linksAsOf =
+        command.equals("links") && options.containsKey("--as-of")
+            ? date(options.get("--as-of"), "--as-of")
+            : null;
 
     SparkSession spark = SparkSessions.create(config.sparkMaster(), config.sparkConf());
     try {
@@ -195,8 +199,8 @@ public final class Main {
         }
         case "links" -> {
           var tree = config.tree(treeId);
-          LocalDate asOf = options.containsKey("--as-of") ? date(options.get("--as-of"), "--as-of") : null;
-          LinksJob.Result result = new LinksJob(spark, config).run(new LinksJob.Options(tree.id(), asOf));
+          LinksJob.Result result =
+              new LinksJob(spark, config).run(new LinksJob.Options(tree.id(), linksAsOf));
           out.println("Links of tree " + tree.id() + " scored as of " + result.asOf() + " (run "
               + result.runId() + "): " + result.links().scoreRows() + " scores, "
               + result.links().statusChanges() + " status changes, lifecycle "

@@ -18,8 +18,8 @@ public final class LinkScoreSummaries {
 
   /**
    * Returns, per link id, one line per grain describing its latest row, such as {@code week:
-   * supported, confidence 0.43 (q = 0.012 at lag 1, elasticity 0.52), as of 2011-12-09}. Empty when
-   * link_scores does not exist.
+   * validated, confidence 0.72 (latest verdict supported, q = 0.0031 at lag 1, elasticity 0.52), as
+   * of 2011-12-09}. Empty when link_scores does not exist.
    */
   public static Map<String, List<String>> latest(TableLocator locator, String treeId) {
     Map<String, List<String>> summaries = new LinkedHashMap<>();
@@ -64,7 +64,7 @@ public final class LinkScoreSummaries {
     }
     if (!row.isNullAt(4)) {
       List<String> evidence = new ArrayList<>();
-      evidence.add("this run " + row.getString(4));
+      evidence.add("latest verdict " + row.getString(4));
       if (!row.isNullAt(5)) {
         evidence.add(
             String.format(Locale.ROOT, "q = %.3g at lag %d", row.getDouble(5), row.getInt(6)));

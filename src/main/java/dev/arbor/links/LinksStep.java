@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -44,7 +45,8 @@ public final class LinksStep {
   /**
    * Outcome of the step.
    *
-   * @param scored whether the step ran; false when links-scoring is disabled for the tree
+   * @param scored whether the step ran; false when links-scoring is disabled for the tree, or when
+   *     the tree has no hypothesis links and link_scores does not exist yet
    * @param scoreRows rows staged for link_scores
    * @param statusChanges rows staged for link_status_history
    * @param lifecycleCounts number of scored links and grains per lifecycle status after the run
@@ -112,6 +114,12 @@ public final class LinksStep {
       LOG.info("Links step skipped: links-scoring is disabled for tree {}", tree.id());
       return new Result(false, 0, 0, Map.of(), List.of());
     }
+    if (tree.linksOfKind(LinkKind.HYPOTHESIS).isEmpty()
+        && !locator.exists(LinkScoreTables.LINK_SCORES)) {
+      // Without links and without history there is nothing to score, prune or replace.
+      LOG.info("Links step skipped: tree {} has no hypothesis links", tree.id());
+      return new Result(false, 0, 0, Map.of(), List.of());
+    }
     long started = System.nanoTime();
 
     Map<Grain, LinkWindow> windows = new LinkedHashMap<>();
@@ -127,14 +135,15 @@ public final class LinksStep {
     LocalDate later = history.latestAfter(tree.id(), asOf);
     if (later != null) {
       warnings.add(
-          "Links of tree "
-              + tree.id()
-              + ": link_scores already has evaluations up to "
-              + later
-              + ", after this run's as-of date "
-              + asOf
-              + "; they were computed from the"
-              + " history before this run and are not updated, so re-run those dates in order");
+          String.format(
+              Locale.ROOT,
+              "Links of tree %s: link_scores has evaluations up to %s, after this run's as-of date"
+                  + " %s. They do not take this run's results into account, so re-run the dates"
+                  + " after %s in date order.",
+              tree.id(),
+              later,
+              asOf,
+              asOf));
     }
 
     LinkScorer.Outcome outcome =

@@ -2,6 +2,7 @@ package dev.arbor.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.assertj.core.api.Assertions.withinPercentage;
 
 import dev.arbor.cli.Main;
 import dev.arbor.config.ArborConfig;
@@ -133,6 +134,63 @@ class RetailDemoTest extends SparkTestBase {
     assertThat(catalog.getString(0)).isEqualTo("Finance");
     assertThat(catalog.getString(1)).isEqualTo("currency");
     assertThat(catalog.getBoolean(2)).isTrue();
+  }
+
+  @Test
+  void hypothesisLinksMatchIndependentComputation() {
+    // Expected values from src/test/resources/retail/expected_links.py: differences over the 26
+    // weeks from 2011-06-06 to 2011-12-04. None of the three links is significant.
+    Map<String, Row> scores = new HashMap<>();
+    for (Row row : new TableLocator(spark, config.warehouse()).read("link_scores").collectAsList()) {
+      scores.put(row.getAs("link_id"), row);
+    }
+
+    assertThat(scores).hasSize(3);
+    assertLink(scores.get("returning_customer_share->orders_per_customer"), 2, 23, 0.275517320558,
+        0.0607394318256, 0.770846000091, 0.770846000091);
+    assertLink(scores.get("new_customers->retained_customers"), 1, 24, 0.0703719571568,
+        0.0135575420318, 0.587943001214, 0.770846000091);
+    assertLink(scores.get("average_unit_price->units_per_order"), 0, 25, 110.06140812,
+        0.0780123063105, 0.176334163883, 0.529002491648);
+    for (Row row : scores.values()) {
+      assertThat(row.getAs("window_start").toString()).isEqualTo("2011-06-06");
+      assertThat(row.getAs("window_end").toString()).isEqualTo("2011-12-04");
+      assertThat(row.<String>getAs("evaluation_status")).isEqualTo("inconclusive");
+      assertThat(row.<String>getAs("lifecycle_status")).isEqualTo("inconclusive");
+    }
+    // A slope against the expected negative sign scores 0.
+    assertThat(scores.get("average_unit_price->units_per_order").<Double>getAs("confidence"))
+        .isEqualTo(0.0);
+  }
+
+  private static void assertLink(
+      Row row, int lag, int points, double slope, double rSquared, double pAdjusted, double q) {
+    assertThat(row.<Integer>getAs("lag")).isEqualTo(lag);
+    assertThat(row.<Integer>getAs("points")).isEqualTo(points);
+    assertThat(row.<Double>getAs("slope")).isCloseTo(slope, withinPercentage(1e-7));
+    assertThat(row.<Double>getAs("r_squared")).isCloseTo(rSquared, withinPercentage(1e-7));
+    assertThat(row.<Double>getAs("p_value_lag_adjusted")).isCloseTo(pAdjusted, withinPercentage(1e-7));
+    assertThat(row.<Double>getAs("q_value")).isCloseTo(q, withinPercentage(1e-7));
+  }
+
+  @Test
+  void showAndViewsReportTheLinks() {
+    String text = new ShowJob(spark, config).render("retail", Grain.MONTH, null);
+    TableLocator locator = new TableLocator(spark, config.warehouse());
+    BiViews.create(spark, locator, true);
+
+    assertThat(text)
+        .contains("  new_customers -> retained_customers  expected positive, lag 1..1")
+        .contains("      week: inconclusive, confidence 0.03 (latest verdict inconclusive,"
+            + " q = 0.771 at lag 1, elasticity 0.10), as of 2011-12-09");
+    // Fiscal quarters start in April, so 2011-12-09 is in the quarter starting 2011-10-01.
+    Row crm = spark.sql("SELECT links_tested, links_validated, validation_rate, cycle_start "
+        + "FROM arbor_link_validation_rates WHERE owner_team = 'CRM'").head();
+    assertThat(crm.getLong(0)).isEqualTo(2L);
+    assertThat(crm.getLong(1)).isZero();
+    assertThat(crm.getDouble(2)).isEqualTo(0.0);
+    assertThat(crm.getDate(3).toString()).isEqualTo("2011-10-01");
+    assertThat(spark.sql("SELECT * FROM arbor_link_scores_latest").count()).isEqualTo(3L);
   }
 
   @Test

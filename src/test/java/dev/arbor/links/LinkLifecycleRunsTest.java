@@ -3,11 +3,9 @@ package dev.arbor.links;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.arbor.config.ArborConfig;
+import dev.arbor.store.BiViews;
 import dev.arbor.store.TableLocator;
 import dev.arbor.testing.SparkTestBase;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -28,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  *   1    2024-03-24   linked        untested -> supported        -> contradicted   -> insufficient
  *   2    2024-03-31   linked        supported (2 in a row)       contradicted      insufficient
  *   3    2024-04-07   linked        supported -> validated       contradicted      insufficient
- *   3    2024-04-07   re-run        nothing new                  nothing new       nothing new
  *   3d   2024-04-08   (Monday)      same window: nothing counted
+ *   3    2024-04-07   re-run        nothing new                  nothing new       nothing new
  *   4    2024-04-14   y constant    validated (1 miss)           -> insufficient   insufficient
  *   5    2024-04-21   y constant    validated -> weakened        insufficient      insufficient
  *   6    2024-04-28   new config    weakened -> hardened         -> contradicted   -> pruned
@@ -76,6 +74,7 @@ links-scoring { window = 8, min-points = 5 }
   private static final Map<String, List<Row>> scoresAfter = new LinkedHashMap<>();
 
   private static final Map<String, List<Row>> changesAfter = new LinkedHashMap<>();
+  private static final Map<String, List<String>> warningsOf = new LinkedHashMap<>();
   private static List<Row> validationRates;
   private static List<Row> latestScores;
 
@@ -91,8 +90,8 @@ links-scoring { window = 8, min-points = 5 }
     run("1", before, "2024-03-24", true, locator);
     run("2", before, "2024-03-31", true, locator);
     run("3", before, "2024-04-07", true, locator);
-    run("3 again", before, "2024-04-07", true, locator);
     run("3d", before, "2024-04-08", true, locator);
+    run("3 again", before, "2024-04-07", true, locator);
     run("4", before, "2024-04-14", false, locator);
     run("5", before, "2024-04-21", false, locator);
     run("6", after, "2024-04-28", true, locator);
@@ -121,35 +120,19 @@ links-scoring { window = 8, min-points = 5 }
     NodeValuesFixture.write(
         spark, config, firstMonday, Map.of("x", x, "w", x.clone(), "y", y, "z", z));
 
-    new LinksJob(spark, config).run(new LinksJob.Options("t", date));
+    LinksJob.Result result = new LinksJob(spark, config).run(new LinksJob.Options("t", date));
+
+    warningsOf.put(label, result.links().warnings());
 
     scoresAfter.put(label, locator.read("link_scores").orderBy("as_of", "link_id").collectAsList());
     changesAfter.put(
         label, locator.read("link_status_history").orderBy("as_of", "link_id").collectAsList());
   }
 
+  /** Creates one of the views of sql/views as a temporary view over the test's tables. */
   private static org.apache.spark.sql.Dataset<Row> view(String name, TableLocator locator) {
-    String sql;
-    try (InputStream in =
-        LinkLifecycleRunsTest.class.getResourceAsStream("/sql/views/" + name + ".sql")) {
-      sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-    StringBuilder statement = new StringBuilder();
-    for (String line : sql.split("\n")) {
-      if (!line.stripLeading().startsWith("--")) {
-        statement.append(line).append('\n');
-      }
-    }
-    spark.sql(
-        statement
-            .toString()
-            .replace("CREATE OR REPLACE VIEW", "CREATE OR REPLACE TEMPORARY VIEW")
-            .replace("${view}", name)
-            .replace("${link_scores}", locator.sqlName("link_scores"))
-            .replace("${link_status_history}", locator.sqlName("link_status_history")));
-    return spark.table(name);
+    spark.sql(BiViews.statements(locator, true).get(name));
+    return spark.table("arbor_" + name);
   }
 
   private static Row score(String run, String asOf, String linkId) {
@@ -194,14 +177,21 @@ links-scoring { window = 8, min-points = 5 }
 
   @Test
   void rerunOfADateCreatesNoDuplicate() {
-    assertThat(changesAfter.get("3 again")).hasSameSizeAs(changesAfter.get("3"));
-    assertThat(scoresAfter.get("3 again")).hasSameSizeAs(scoresAfter.get("3"));
+    assertThat(changesAfter.get("3 again")).hasSameSizeAs(changesAfter.get("3d"));
+    assertThat(scoresAfter.get("3 again")).hasSameSizeAs(scoresAfter.get("3d"));
     Row rerun = score("3 again", "2024-04-07", "x->y");
     assertThat(rerun.<String>getAs("lifecycle_status")).isEqualTo("validated");
     assertThat(rerun.<Integer>getAs("consecutive_supported")).isEqualTo(3);
     assertThat(rerun.<String>getAs("previous_lifecycle_status")).isEqualTo("supported");
     assertThat(transitions("3 again", "x->y"))
         .containsExactly("2024-03-24 untested->supported", "2024-04-07 supported->validated");
+    // The Monday run after it had read the first result of 2024-04-07.
+    assertThat(warningsOf.get("3 again"))
+        .containsExactly(
+            "Links of tree t: link_scores has evaluations up to 2024-04-08, after this run's as-of"
+                + " date 2024-04-07. They do not take this run's results into account, so re-run"
+                + " the dates after 2024-04-07 in date order.");
+    assertThat(warningsOf.get("3")).isEmpty();
   }
 
   @Test

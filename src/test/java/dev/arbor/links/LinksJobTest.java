@@ -140,6 +140,21 @@ links-scoring { window = 12, min-points = 6 }
         .extracting(fit -> ((Row) fit).getInt(0) + ":" + ((Row) fit).getInt(2))
         .containsExactly("0:11", "1:10", "2:9", "3:8");
 
+    // q < 0.001 gives full significance and every sub-window agrees in sign, so the confidence is
+    // 1 * (0.5 + 0.3 * 1 + 0.2 * 9 / (9 + 12)).
+    assertThat(row.<Double>getAs("sign_stability")).isEqualTo(1.0);
+    assertThat(row.<Double>getAs("confidence")).isCloseTo(0.8 + 0.2 * 9.0 / 21.0, within(1e-12));
+    assertThat(LinkScoreSummaries.latest(locator, "t"))
+        .containsExactly(
+            Map.entry(
+                "x->y",
+                List.of(
+                    String.format(
+                        java.util.Locale.ROOT,
+                        "week: supported, confidence 0.89 (latest verdict supported, q = %.3g at"
+                            + " lag 2, elasticity 0.38), as of 2024-03-24",
+                        4.0 * p))));
+
     Row change = onlyRow(locator.read("link_status_history"));
     assertThat(change.<String>getAs("from_status")).isEqualTo("untested");
     assertThat(change.<String>getAs("to_status")).isEqualTo("supported");
@@ -210,6 +225,19 @@ links-scoring { window = 12, min-points = 6 }
     }
     assertNoNonFiniteDoubles(locator.read("link_scores"));
     assertNoNonFiniteDoubles(locator.read("link_status_history"));
+  }
+
+  @Test
+  void treeWithoutLinksCreatesNoTable() {
+    ArborConfig config = NodeValuesFixture.config(dir, "nolinks", NODES);
+    NodeValuesFixture.write(spark, config, FIRST_MONDAY, Map.of("x", values(1, 2, 3)));
+
+    LinksJob.Result result = new LinksJob(spark, config).run(new LinksJob.Options("t", AS_OF));
+
+    TableLocator locator = new TableLocator(spark, config.warehouse());
+    assertThat(result.links().scored()).isFalse();
+    assertThat(locator.exists("link_scores")).isFalse();
+    assertThat(locator.exists("link_status_history")).isFalse();
   }
 
   @Test
