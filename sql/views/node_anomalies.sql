@@ -1,8 +1,6 @@
 -- Node changes flagged as unusual against the node's own history (quality flag anomaly in
 -- node_values): the robust score, the change and the values it compares.
--- Before running, replace ${view} with the view name and ${node_values} with the table
--- (a catalog name such as arbor.node_values, or delta.`<warehouse>/node_values`).
-CREATE OR REPLACE VIEW ${view} AS
+CREATE OR REPLACE VIEW ${view_prefix}node_anomalies AS
 SELECT
   tree_id,
   node_id,

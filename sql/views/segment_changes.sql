@@ -2,9 +2,7 @@
 -- dimension and segment. For additive nodes contribution is the segment's change; for ratio
 -- nodes it is mix + rate, with both effects in their own columns. The contributions of a node's
 -- segments add up to total_change - residual.
--- Before running, replace ${view} with the view name and ${change_attribution} with the table
--- (a catalog name such as arbor.change_attribution, or delta.`<warehouse>/change_attribution`).
-CREATE OR REPLACE VIEW ${view} AS
+CREATE OR REPLACE VIEW ${view_prefix}segment_changes AS
 SELECT
   tree_id,
   grain,

@@ -1,9 +1,7 @@
 -- The top drivers of each tree's North Star change in its latest complete period, per grain,
 -- compared with the previous period: one row per leaf path of the total tree, rank 1 first,
 -- with the segments that drove each leaf (segment_drivers).
--- Before running, replace ${view} with the view name and ${root_cause} with the table
--- (a catalog name such as arbor.root_cause, or delta.`<warehouse>/root_cause`).
-CREATE OR REPLACE VIEW ${view} AS
+CREATE OR REPLACE VIEW ${view_prefix}top_drivers_latest AS
 SELECT
   r.tree_id,
   r.grain,

@@ -19,7 +19,8 @@ import java.util.List;
  *       sum(D)}; centering the mix effect on the mean total ratio changes no sum (the weights'
  *       changes add up to 0) but makes a segment that gains weight with a below-average ratio
  *       pull the total down. A segment with {@code D_s = 0} in one period takes its ratio from
- *       the other period, so all of its effect is mix.
+ *       the other period, so all of its effect is mix; a numerator without a denominator in a
+ *       segment ({@code N_s / sum(D)} of the total) is mix too.
  * </ul>
  */
 public final class SegmentSplit {
@@ -98,19 +99,23 @@ public final class SegmentSplit {
     double meanRatio = (sumN0 / sumD0 + sumN1 / sumD1) / 2;
     List<SegmentEffect> effects = new ArrayList<>();
     for (SegmentValues s : segments) {
+      double n0 = s.numerator0();
+      double n1 = s.numerator1();
       double d0 = s.denominator0();
       double d1 = s.denominator1();
+      // A numerator without a denominator in the segment (returns without sales) still adds
+      // N_s / sum(D) to the total; it has no rate, so its change counts as mix.
+      double stray = (d1 == 0 ? n1 / sumD1 : 0) - (d0 == 0 ? n0 / sumD0 : 0);
       if (d0 == 0 && d1 == 0) {
-        // Absent from both periods: no weight in either, so no effect.
-        effects.add(new SegmentEffect(s.segment(), 0, 0.0, 0.0));
+        effects.add(new SegmentEffect(s.segment(), stray, stray, 0.0));
         continue;
       }
-      double r0 = d0 == 0 ? s.numerator1() / d1 : s.numerator0() / d0;
-      double r1 = d1 == 0 ? r0 : s.numerator1() / d1;
+      double r0 = d0 == 0 ? n1 / d1 : n0 / d0;
+      double r1 = d1 == 0 ? r0 : n1 / d1;
       double w0 = d0 / sumD0;
       double w1 = d1 / sumD1;
       double rate = (r1 - r0) * (w0 + w1) / 2;
-      double mix = (w1 - w0) * ((r0 + r1) / 2 - meanRatio);
+      double mix = (w1 - w0) * ((r0 + r1) / 2 - meanRatio) + stray;
       effects.add(new SegmentEffect(s.segment(), mix + rate, mix, rate));
     }
     return new Split(Method.MIX, total1 - total0, effects);

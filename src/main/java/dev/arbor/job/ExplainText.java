@@ -77,7 +77,12 @@ final class ExplainText {
     if (value == null) {
       return "n/a";
     }
-    return (value < 0 ? "-" : "+") + ValueFormat.value(unit, Math.abs(value));
+    String magnitude = ValueFormat.value(unit, Math.abs(value));
+    // A rounding remainder such as -1e-10 prints as 0.00, without a sign.
+    if (magnitude.equals(ValueFormat.value(unit, 0.0))) {
+      return magnitude;
+    }
+    return (value < 0 ? "-" : "+") + magnitude;
   }
 
   private static Double number(Row row, String column) {

@@ -87,25 +87,12 @@ public final class OutputCommitter {
   private long stage(String table, Dataset<Row> rows, WriteMode mode, String target, String sqlName, boolean hasDdl) {
     String path = locator.warehousePath("_staging/" + runId + "/" + table);
     long started = System.nanoTime();
-    // The row count is observed during the write, which saves a second pass over the staged rows.
-    org.apache.spark.sql.Observation observed = new org.apache.spark.sql.Observation("staged_" + table);
-    rows.observe(observed, org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.lit(1)).as("rows"))
-        .write().format("delta").mode("overwrite").save(path);
-    long count = observedCount(observed);
+    rows.write().format("delta").mode("overwrite").save(path);
+    long count = spark.read().format("delta").load(path).count();
     staged.add(new Staged(table, path, mode, target, sqlName, hasDdl));
     rowsWritten.put(table, count);
     LOG.info("Staged {}: {} rows in {} ms", table, count, (System.nanoTime() - started) / 1_000_000);
     return count;
-  }
-
-  private static long observedCount(org.apache.spark.sql.Observation observed) {
-    try {
-      Object rows = observed.getAsJava().get("rows");
-      return rows == null ? 0L : ((Number) rows).longValue();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted while counting staged rows", e);
-    }
   }
 
   public Map<String, Long> rowsWritten() {
@@ -159,17 +146,16 @@ public final class OutputCommitter {
         writer.save(target);
       }
     } else if (entry.mode() instanceof InsertNew insert) {
-      // A left anti join and an append cost far less than a MERGE for the few rows of the
-      // tables that use this mode (one tree definition per run).
-      Dataset<Row> existing = catalog ? spark.table(target) : spark.read().format("delta").load(target);
-      Dataset<Row> fresh = rows.join(existing.select(insert.keyColumns().stream()
-          .map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new)),
-          scala.jdk.javaapi.CollectionConverters.asScala(insert.keyColumns()).toSeq(), "left_anti");
-      if (catalog) {
-        fresh.write().format("delta").mode("append").saveAsTable(target);
-      } else {
-        fresh.write().format("delta").mode("append").save(target);
+      String view = "arbor_staged_" + entry.table() + "_" + Math.abs(runId.hashCode());
+      rows.createOrReplaceTempView(view);
+      List<String> conditions = new ArrayList<>();
+      for (String key : insert.keyColumns()) {
+        conditions.add("t." + key + " = s." + key);
       }
+      spark.sql(
+          "MERGE INTO " + entry.sqlName() + " t USING " + view + " s ON "
+              + String.join(" AND ", conditions) + " WHEN NOT MATCHED THEN INSERT *");
+      spark.catalog().dropTempView(view);
     } else {
       if (catalog) {
         rows.write().format("delta").mode("append").saveAsTable(target);

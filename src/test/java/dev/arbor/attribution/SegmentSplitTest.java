@@ -99,6 +99,37 @@ class SegmentSplitTest {
   }
 
   @Test
+  void numeratorWithoutDenominatorIsMix() {
+    // Return rate = returns / sales. A: 10 / 100 both periods. B: returns 5 without sales
+    // before, nothing after. Total 15 / 100 = 0.15 -> 10 / 100 = 0.1, change -0.05, all of it
+    // B's: its stray numerator 5 / 100 goes away. A: weight 1 -> 1 at ratio 0.1, no effect.
+    Split split = SegmentSplit.mixAndRate(0.15, 0.1,
+        List.of(ratio("A", 10, 100, 10, 100), ratio("B", 5, 0, 0, 0)));
+
+    assertThat(split.effects().get(0).contribution()).isCloseTo(0.0, within(EXACT));
+    assertThat(split.effects().get(1).mix()).isCloseTo(-0.05, within(EXACT));
+    assertThat(split.effects().get(1).rate()).isEqualTo(0.0);
+    assertThat(Math.abs(split.residual())).isLessThan(EXACT);
+  }
+
+  @Test
+  void numeratorAppearingWithDenominatorAddsUp() {
+    // A: 10 / 100 -> 10 / 50; B: returns 5 without sales before, 6 / 50 after.
+    // Total 15 / 100 = 0.15 -> 16 / 100 = 0.16. Mean total ratio 0.155.
+    // A: rate (0.2 - 0.1) * (1 + 0.5) / 2 = 0.075; mix (0.5 - 1) * (0.15 - 0.155) = 0.0025.
+    // B: ratio 0.12 borrowed for the base, rate 0; mix (0.5 - 0) * (0.12 - 0.155) - 5 / 100
+    //    = -0.0175 - 0.05 = -0.0675. Sum 0.075 + 0.0025 - 0.0675 = 0.01.
+    Split split = SegmentSplit.mixAndRate(0.15, 0.16,
+        List.of(ratio("A", 10, 100, 10, 50), ratio("B", 5, 0, 6, 50)));
+
+    assertThat(split.effects().get(0).rate()).isCloseTo(0.075, within(EXACT));
+    assertThat(split.effects().get(0).mix()).isCloseTo(0.0025, within(EXACT));
+    assertThat(split.effects().get(1).rate()).isEqualTo(0.0);
+    assertThat(split.effects().get(1).mix()).isCloseTo(-0.0675, within(EXACT));
+    assertThat(Math.abs(split.residual())).isLessThan(EXACT);
+  }
+
+  @Test
   void zeroTotalDenominatorGivesNoSplit() {
     assertThat(SegmentSplit.mixAndRate(0.1, 0.2, List.of(ratio("A", 0, 0, 1, 10)))).isNull();
   }

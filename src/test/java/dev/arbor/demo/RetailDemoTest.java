@@ -123,7 +123,8 @@ class RetailDemoTest extends SparkTestBase {
   @Test
   void viewsRunOnTheOutputs() {
     TableLocator locator = new TableLocator(spark, config.warehouse());
-    assertThat(BiViews.create(spark, locator, true)).contains("latest_node_values", "metric_catalog");
+    assertThat(BiViews.create(spark, locator, true))
+        .contains("latest_node_values", "metric_catalog", "top_drivers_latest", "segment_changes", "node_anomalies");
 
     Row latest = spark.sql("SELECT period_start, value FROM arbor_latest_node_values "
         + "WHERE grain = 'month' AND node_id = 'orders'").head();
@@ -191,6 +192,60 @@ class RetailDemoTest extends SparkTestBase {
     assertThat(crm.getDouble(2)).isEqualTo(0.0);
     assertThat(crm.getDate(3).toString()).isEqualTo("2011-10-01");
     assertThat(spark.sql("SELECT * FROM arbor_link_scores_latest").count()).isEqualTo(3L);
+  }
+
+  @Test
+  void everyFormulaSplitIsExact() {
+    // Contributions add up to the change of the parent formula within 1e-9 of its value, in
+    // every period, grain, comparison and segment, whatever the method.
+    var formulaRows = new TableLocator(spark, config.warehouse()).read("change_attribution")
+        .where("method IN ('additive', 'lmdi', 'shapley', 'unattributed')");
+
+    assertThat(formulaRows.count()).isPositive();
+    assertThat(formulaRows.where("method = 'unattributed'").count()).isZero();
+    assertThat(formulaRows.where("abs(residual) > 1e-9 * greatest(abs(parent_base_value), abs(parent_value))").count())
+        .isZero();
+    assertThat(run.warnings()).noneSatisfy(w -> assertThat(w).contains("do not add up"));
+  }
+
+  @Test
+  void leafPathsAddUpToNorthStarChange() {
+    long traces = new TableLocator(spark, config.warehouse()).read("root_cause")
+        .groupBy("grain", "period_start", "comparison", "dimension", "segment")
+        .agg(org.apache.spark.sql.functions.expr(
+            "abs(sum(contribution) - first(explained_change)) <= 1e-9 * greatest(abs(first(north_star_base_value)), abs(first(north_star_value)))")
+            .as("exact"))
+        .where("NOT exact")
+        .count();
+
+    assertThat(traces).isZero();
+  }
+
+  @Test
+  void countrySegmentsAddUpToTotals() {
+    // Sums and lifecycle counts of the nine country segments (eight countries and other) add up
+    // to the total in every month.
+    Row worst = spark.sql("SELECT max(abs(t.value - s.value)) FROM "
+        + "(SELECT node_id, period_start, value FROM " + new TableLocator(spark, config.warehouse()).sqlName("node_values")
+        + " WHERE grain = 'month' AND dimension = 'all') t JOIN "
+        + "(SELECT node_id, period_start, sum(value) AS value, count(*) AS segments FROM "
+        + new TableLocator(spark, config.warehouse()).sqlName("node_values")
+        + " WHERE grain = 'month' AND dimension = 'country' GROUP BY node_id, period_start) s"
+        + " ON t.node_id = s.node_id AND t.period_start = s.period_start"
+        + " WHERE t.node_id IN ('revenue', 'gross_sales', 'returns', 'active_customers', 'new_customers',"
+        + " 'retained_customers', 'resurrected_customers', 'churned_customers') AND s.segments = 9").head();
+
+    assertThat(worst.getDouble(0)).isLessThan(1e-6);
+  }
+
+  @Test
+  void explainNamesDriversOfNovember() {
+    String text = new ShowJob(spark, config).explain("retail", Grain.MONTH, null);
+
+    assertThat(text).contains("month 2011-11-01 to 2011-11-30, compared with the month starting 2011-10-01");
+    assertThat(text).contains("explained by the tree +153,508.69, formula gap 0.00");
+    assertThat(text).containsPattern("1\\.\\s+-220,886\\.36 .* revenue > gross_sales > average_order_value > units_per_order");
+    assertThat(text).contains("by country: United Kingdom");
   }
 
   @Test

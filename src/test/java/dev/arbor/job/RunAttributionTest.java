@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.arbor.config.ArborConfig;
 import dev.arbor.config.WarehouseSettings;
 import dev.arbor.period.Grain;
+import dev.arbor.store.BiViews;
 import dev.arbor.store.TableLocator;
 import dev.arbor.testing.EventTables;
 import dev.arbor.testing.SparkTestBase;
@@ -144,22 +145,15 @@ class RunAttributionTest extends SparkTestBase {
   }
 
   @Test
-  void viewsRunOnTheOutputTables() throws IOException {
+  void viewsRunOnTheOutputTables() {
     assertThat(viewRows("top_drivers_latest")).isEqualTo(2);
     assertThat(viewRows("segment_changes")).isPositive();
     assertThat(viewRows("node_anomalies")).isZero();
   }
 
   /** Creates a view of sql/views as a temporary view over the run's tables and counts its rows. */
-  private static long viewRows(String name) throws IOException {
-    String sql = Files.readString(Path.of("sql/views", name + ".sql"))
-        .replaceAll("(?m)^--.*$", "")
-        .replace("CREATE OR REPLACE VIEW", "CREATE OR REPLACE TEMPORARY VIEW")
-        .replace("${view}", "v_" + name);
-    for (String table : List.of("node_values", "change_attribution", "root_cause")) {
-      sql = sql.replace("${" + table + "}", locator.sqlName(table));
-    }
-    spark.sql(sql);
-    return spark.table("v_" + name).count();
+  private static long viewRows(String name) {
+    spark.sql(BiViews.statements(locator, true).get(name));
+    return spark.table("arbor_" + name).count();
   }
 }
