@@ -6,11 +6,14 @@ import dev.arbor.config.ConfigLoader;
 import dev.arbor.config.InvalidConfigException;
 import dev.arbor.config.WarehouseSettings;
 import dev.arbor.ingest.IngestJob;
+import dev.arbor.job.PlanJob;
+import dev.arbor.job.PlanView;
 import dev.arbor.job.RunJob;
 import dev.arbor.job.ShowJob;
 import dev.arbor.links.LinksJob;
 import dev.arbor.job.SparkSessions;
 import dev.arbor.period.Grain;
+import dev.arbor.planning.PlanningJob;
 import dev.arbor.store.BiViews;
 import dev.arbor.store.TableLocator;
 import java.io.PrintStream;
@@ -44,6 +47,8 @@ public final class Main {
                    --explain, which leaves drove the North Star's change.
         views      Print the BI views of sql/views for the warehouse, or create them.
         links      Score a tree's hypothesis links on the node values already computed.
+        plan       Load the bet ledger, forecast each cycle and judge bets, on the stored
+                   node values (the nightly run does the same after computing them).
 
       Options (all commands):
         --conf FILE        HOCON config file (default: conf/application.conf)
@@ -62,12 +67,19 @@ public final class Main {
         --create           create the views in the catalog database (arbor.warehouse.catalog-database)
       show:
         --grain GRAIN      day, week, month or quarter (default: month)
-        --period DATE      first day of the period to show (default: the latest complete one)
+        --period DATE      first day of the period to show (default: the latest complete one);
+                           with --plan, a day of the cycle to show
         --explain          print the root-cause trace of the North Star's change from the
                            previous period instead of the tree's values
+        --plan             print the plan instead: the North Star's gap to its forecast, the
+                           lagging nodes, the input changes that would close the gap, the bets
       links:
         --as-of DATE       as-of date of the scores, YYYY-MM-DD (default: that of the tree's
                            latest successful run)
+      plan:
+        --as-of DATE       as-of date (default: that of the tree's latest successful run)
+        --replan DATE      write a new forecast version for the cycle starting DATE
+        --reason TEXT      why the cycle is re-planned (required with --replan)
       """;
 
   private static final Map<String, Set<String>> OPTIONS =
@@ -75,10 +87,11 @@ public final class Main {
           "validate", Set.of("--conf", "--warehouse", "--tree"),
           "ingest", Set.of("--conf", "--warehouse", "--tree", "--source", "--path", "--replace"),
           "run", Set.of("--conf", "--warehouse", "--tree", "--as-of", "--from", "--to"),
-          "show", Set.of("--conf", "--warehouse", "--tree", "--grain", "--period", "--explain"),
+          "show", Set.of("--conf", "--warehouse", "--tree", "--grain", "--period", "--explain", "--plan"),
           "views", Set.of("--conf", "--warehouse", "--create"),
-          "links", Set.of("--conf", "--warehouse", "--tree", "--as-of"));
-  private static final Set<String> FLAGS = Set.of("--replace", "--create", "--explain");
+          "links", Set.of("--conf", "--warehouse", "--tree", "--as-of"),
+          "plan", Set.of("--conf", "--warehouse", "--tree", "--as-of", "--replan", "--reason"));
+  private static final Set<String> FLAGS = Set.of("--replace", "--create", "--explain", "--plan");
 
   private Main() {}
 
@@ -153,6 +166,9 @@ public final class Main {
           "Invalid --grain '" + options.get("--grain") + "'; expected day, week, month or quarter");
     }
     LocalDate showPeriod = options.containsKey("--period") ? date(options.get("--period"), "--period") : null;
+    if (options.containsKey("--explain") && options.containsKey("--plan")) {
+      throw ArborException.usage("show takes --explain or --plan, not both; run it once for each");
+    }
     if (command.equals("show") || command.equals("links")) {
       config.tree(treeId);
     }
@@ -160,6 +176,10 @@ public final class Main {
         command.equals("links") && options.containsKey("--as-of")
             ? date(options.get("--as-of"), "--as-of")
             : null;
+    PlanningJob.Replan replan = command.equals("plan") ? replan(options) : null;
+    LocalDate planAsOf = command.equals("plan") && options.containsKey("--as-of")
+        ? date(options.get("--as-of"), "--as-of")
+        : null;
 
     SparkSession spark = SparkSessions.create(config.sparkMaster(), config.sparkConf());
     try {
@@ -184,9 +204,19 @@ public final class Main {
         }
         case "show" -> {
           ShowJob show = new ShowJob(spark, config);
-          out.print(options.containsKey("--explain")
-              ? show.explain(treeId, showGrain, showPeriod)
-              : show.render(treeId, showGrain, showPeriod));
+          out.print(options.containsKey("--plan")
+              ? new PlanView(spark, config).render(treeId, showPeriod)
+              : options.containsKey("--explain")
+                  ? show.explain(treeId, showGrain, showPeriod)
+                  : show.render(treeId, showGrain, showPeriod));
+        }
+        case "plan" -> {
+          PlanJob.Result result = new PlanJob(spark, config).run(treeId, planAsOf, replan);
+          out.println("Plan " + result.runId() + " (as of " + result.asOf() + ") succeeded: "
+              + result.rowsWritten() + " rows written, " + result.warnings().size() + " warnings");
+          for (String warning : result.warnings()) {
+            out.println("  warning: " + warning);
+          }
         }
         case "views" -> {
           if (!config.warehouse().usesCatalog()) {
@@ -215,6 +245,20 @@ public final class Main {
     } finally {
       spark.stop();
     }
+  }
+
+  private static PlanningJob.Replan replan(Map<String, String> options) {
+    if (!options.containsKey("--replan")) {
+      if (options.containsKey("--reason")) {
+        throw ArborException.usage("--reason goes with --replan DATE");
+      }
+      return null;
+    }
+    String reason = options.get("--reason");
+    if (reason == null || reason.isBlank()) {
+      throw ArborException.usage("--replan needs --reason TEXT saying why the cycle is re-planned");
+    }
+    return new PlanningJob.Replan(date(options.get("--replan"), "--replan"), reason);
   }
 
   private static RunJob.Options runOptions(ArborConfig config, String treeId, Map<String, String> options) {

@@ -60,6 +60,7 @@ public final class ConfigLoader {
 
   private final List<ConfigProblem> problems = new ArrayList<>();
   private final Path baseDir;
+  private Config planningDefaults;
   /** Ids of sources that exist but failed validation; their own problems are reported once. */
   private final Set<String> invalidSources = new LinkedHashSet<>();
   /** Formula references of every node whose formula parsed, valid or not. */
@@ -112,10 +113,12 @@ public final class ConfigLoader {
     }
     Config arbor = root.getConfig("arbor");
     checkKeys(arbor.root(), "arbor",
-        Set.of("warehouse", "calendar", "checks", "slicing", "spark", "sources", "trees", LINKS_SCORING));
+        Set.of("warehouse", "calendar", "checks", "slicing", "spark", "sources", "trees", LINKS_SCORING,
+            "planning"));
 
     WarehouseSettings warehouse = readWarehouse(arbor.getConfig("warehouse"));
     Config calendarDefaults = arbor.getConfig("calendar");
+    planningDefaults = arbor.getConfig("planning");
     double defaultTolerance = readDouble(arbor.getConfig("checks"), "formula-tolerance", "checks", 0.0, 1e9);
     checkKeys(arbor.getConfig("checks").root(), "checks", Set.of("formula-tolerance", "anomaly"));
 
@@ -160,7 +163,8 @@ public final class ConfigLoader {
             && anomalies != null) {
           trees.put(treeId, tree);
           settings.put(treeId, new TreeSettings(treeSettings.calendar(), treeSettings.grains(),
-              treeSettings.formulaTolerance(), linkScoring, slicing, anomalies));
+              treeSettings.formulaTolerance(), linkScoring, slicing, anomalies,
+              treeSettings.planning()));
         }
       }
     }
@@ -343,11 +347,94 @@ public final class ConfigLoader {
         tolerance = readDouble(tree.getConfig("checks"), "formula-tolerance", subject, 0.0, 1e9);
       }
     }
+    PlanningSettings planning =
+        tree.hasPath("planning") && expectObject(tree.getValue("planning"), subject + " planning")
+            ? readPlanning(tree.getConfig("planning"), subject + " planning", grains)
+            : null;
     if (problems.size() > before) {
       return null;
     }
     grains.sort(null);
-    return new TreeSettings(new PeriodCalendar(zone, weekStart, fiscalStart), grains, tolerance);
+    return new TreeSettings(
+        new PeriodCalendar(zone, weekStart, fiscalStart), grains, tolerance, planning);
+  }
+
+  private PlanningSettings readPlanning(Config section, String subject, List<Grain> grains) {
+    Config config = section.withFallback(planningDefaults);
+    checkKeys(config.root(), subject,
+        Set.of("bets", "annotations", "cycle", "forecast-grain", "interval-level",
+            "annotation-window-days", "verdict"));
+    int before = problems.size();
+    String bets = ledgerLocation(config, "bets", subject);
+    if (bets == null && problems.size() == before) {
+      problem(origin(section.origin()), subject,
+          "missing key 'bets'; set it to the bet ledger, e.g. bets = \"../data/bets/bets.csv\"");
+    }
+    String annotations = ledgerLocation(config, "annotations", subject);
+    Grain cycle = planningGrain(config, "cycle", subject, grains);
+    Grain forecastGrain = planningGrain(config, "forecast-grain", subject, grains);
+    if (cycle != null && forecastGrain != null && forecastGrain.compareTo(cycle) > 0) {
+      problem(origin(config, "forecast-grain"), subject, "invalid forecast-grain '"
+          + forecastGrain.key() + "': it must not be longer than the cycle (" + cycle.key() + ")");
+    }
+    double level = readDouble(config, "interval-level", subject, 0.5, 0.999);
+    int window = (int) readDouble(config, "annotation-window-days", subject, 0, 366);
+    Config verdict = config.getConfig("verdict");
+    checkKeys(verdict.root(), subject + " verdict",
+        Set.of("validated-ratio", "partial-ratio", "indicator-min-change"));
+    double validated = readDouble(verdict, "validated-ratio", subject + " verdict", 0.0, 10.0);
+    double partial = readDouble(verdict, "partial-ratio", subject + " verdict", 0.0, 10.0);
+    double indicator = readDouble(verdict, "indicator-min-change", subject + " verdict", 0.0, 10.0);
+    if (partial > validated) {
+      problem(origin(verdict, "partial-ratio"), subject + " verdict", "invalid partial-ratio "
+          + partial + ": it must not exceed validated-ratio " + validated);
+    }
+    if (problems.size() > before) {
+      return null;
+    }
+    return new PlanningSettings(bets, annotations, cycle, forecastGrain, level, window,
+        new PlanningSettings.VerdictThresholds(validated, partial, indicator),
+        origin(section.origin()));
+  }
+
+  /**
+   * Resolves a ledger location against the top-level config's folder; checks that a local CSV
+   * file exists. Returns null when the key is unset or blank.
+   */
+  private String ledgerLocation(Config config, String key, String subject) {
+    String text = optionalString(config, key, "");
+    if (text.isBlank()) {
+      return null;
+    }
+    if (text.contains("://") || text.startsWith("/")) {
+      return text;
+    }
+    Path path = baseDir.resolve(text).normalize();
+    if (!Files.exists(path)) {
+      problem(origin(config, key), subject, key + " '" + text + "' not found (resolved to "
+          + path + "); paths are relative to the folder of the config file passed with --conf");
+    }
+    return path.toString();
+  }
+
+  private Grain planningGrain(Config config, String key, String subject, List<Grain> grains) {
+    String text = optionalString(config, key, "");
+    Grain grain = Grain.fromKey(text);
+    if (grain == null || grain == Grain.DAY) {
+      problem(origin(config, key), subject,
+          "invalid " + key + " '" + text + "'; expected week, month or quarter");
+      return null;
+    }
+    if (!grains.isEmpty() && !grains.contains(grain)) {
+      problem(origin(config, key), subject, key + " '" + text
+          + "' is not a grain of the tree; add it to calendar.grains " + grainKeys(grains));
+      return null;
+    }
+    return grain;
+  }
+
+  private static List<String> grainKeys(List<Grain> grains) {
+    return grains.stream().map(Grain::key).toList();
   }
 
   /** Reads a tree's slicing settings over the defaults of {@code arbor.slicing}; null on a problem. */
@@ -399,7 +486,7 @@ public final class ConfigLoader {
     String subject = "tree " + treeId;
     checkKeys(config.root(), subject,
         Set.of("name", "north-star", "nodes", "links", "calendar", "checks", "dimensions", "slicing",
-            "description", LINKS_SCORING));
+            "description", LINKS_SCORING, "planning"));
     int before = problems.size();
 
     Map<String, Node> nodes = new LinkedHashMap<>();

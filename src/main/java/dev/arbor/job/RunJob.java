@@ -13,6 +13,7 @@ import dev.arbor.config.TreeSettings;
 import dev.arbor.links.LinksStep;
 import dev.arbor.period.Grain;
 import dev.arbor.period.Period;
+import dev.arbor.planning.PlanningJob;
 import dev.arbor.store.OutputCommitter;
 import dev.arbor.store.RunRecord;
 import dev.arbor.store.RunsTable;
@@ -174,6 +175,17 @@ public final class RunJob {
 
     committer.stage("tree_versions", OutputTables.treeVersionRow(spark, tree, definition, runId),
         new OutputCommitter.InsertNew(List.of("tree_id", "tree_version")));
+
+    if (settings.planning() != null) {
+      started = System.nanoTime();
+      PlanningJob.Result planned = new PlanningJob(spark, locator)
+          .stage(tree, settings, options.asOf(), nodeValuesAfterRun, committer, runId, null);
+      for (String warning : planned.warnings()) {
+        LOG.warn("Planning: {}", warning);
+      }
+      warnings.addAll(planned.warnings());
+      record.step("plan", millisSince(started));
+    }
 
     started = System.nanoTime();
     committer.commitAll();

@@ -81,6 +81,7 @@ public final class LinksStep {
       col("node_id"),
       col("grain"),
       col("period_start"),
+      col("period_end"),
       col("dimension"),
       col("segment"),
       col("value"),

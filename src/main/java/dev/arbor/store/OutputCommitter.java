@@ -95,6 +95,35 @@ public final class OutputCommitter {
     return count;
   }
 
+  /**
+   * Returns the rows that an output table will hold once this run commits: for a table staged
+   * with ReplaceWhere, the staged rows plus the committed rows outside the predicate; for an
+   * appended table, both; otherwise the committed table. Returns null when the table neither
+   * exists nor is staged. Steps that read what an earlier step of the same run wrote use this,
+   * so a run never reads its own outputs from a half-committed warehouse.
+   */
+  public Dataset<Row> readAfterCommit(String table) {
+    Staged entry = null;
+    for (Staged candidate : staged) {
+      if (candidate.table().equals(table)) {
+        entry = candidate;
+      }
+    }
+    boolean exists = locator.exists(table);
+    if (entry == null) {
+      return exists ? locator.read(table) : null;
+    }
+    Dataset<Row> rows = spark.read().format("delta").load(entry.stagingPath());
+    if (!exists || entry.mode() instanceof InsertNew) {
+      return exists ? locator.read(table).unionByName(rows, true) : rows;
+    }
+    Dataset<Row> committed = locator.read(table);
+    if (entry.mode() instanceof ReplaceWhere replace) {
+      committed = committed.where("NOT (" + replace.predicate() + ")");
+    }
+    return committed.unionByName(rows, true);
+  }
+
   public Map<String, Long> rowsWritten() {
     return Map.copyOf(rowsWritten);
   }

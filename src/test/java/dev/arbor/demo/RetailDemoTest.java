@@ -249,6 +249,39 @@ class RetailDemoTest extends SparkTestBase {
   }
 
   @Test
+  void planningCoversTheBetLedger() {
+    TableLocator locator = new TableLocator(spark, config.warehouse());
+
+    // 20 ledger rows, 3 of them rejected (unknown target, unmeasurable change, confidence 1.5).
+    assertThat(locator.read("bets").where("is_current").count()).isEqualTo(20);
+    assertThat(locator.read("bets").where("rejected").select("bet_id").collectAsList().stream()
+        .map(r -> r.getString(0)).sorted().toList()).containsExactly("B305", "B306", "B405");
+    assertThat(run.warnings()).anyMatch(w -> w.contains("retail_bets.csv:17: bet 'B305' rejected"));
+
+    // Four cycles (FY2010/11 Q4 to FY2011/12 Q3) x 16 nodes x 3 months, all frozen at the as-of
+    // date, each from history before its cycle only.
+    assertThat(locator.read("forecasts").count()).isEqualTo(4 * 16 * 3);
+    assertThat(locator.read("forecasts").where("NOT frozen OR history_end >= cycle_start").count()).isZero();
+    Row april = locator.read("forecast_vs_actual")
+        .where("node_id = 'revenue' AND period_start = DATE'2011-04-01'")
+        .select("actual", "forecast").head();
+    assertThat(april.getDouble(0)).isCloseTo(month("revenue", "2011-04"), within(1e-6));
+    assertThat(april.isNullAt(1)).isFalse();
+
+    Map<String, String> verdicts = new HashMap<>();
+    for (Row row : locator.read("bet_outcomes").select("bet_id", "verdict").collectAsList()) {
+      verdicts.put(row.getString(0), row.getString(1));
+    }
+    assertThat(verdicts).hasSize(16).doesNotContainKey("B205");
+    assertThat(verdicts.get("B103")).as("killed").isEqualTo("execution_problem");
+    assertThat(verdicts.get("B104")).as("running at its end").isEqualTo("execution_problem");
+    assertThat(verdicts.get("B401")).as("runs until 2011-12-31").isEqualTo("pending");
+    assertThat(locator.read("learning_velocity").where("team = 'all'").count()).isEqualTo(4);
+    assertThat(BiViews.create(spark, locator, true))
+        .contains("planning_board", "forecast_gap", "learning_velocity_by_cycle");
+  }
+
+  @Test
   void validateCommandAcceptsTheDemoConfig() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
