@@ -1,6 +1,7 @@
 package dev.arbor.attribution;
 
 import static org.apache.spark.sql.functions.add_months;
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.date_sub;
@@ -9,12 +10,19 @@ import static org.apache.spark.sql.functions.map_from_entries;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 
+import dev.arbor.period.Period;
 import dev.arbor.tree.Tree;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -53,8 +61,24 @@ public final class ChangeAttribution {
    * @param from first day to report (periods ending before it are left out), or null for all
    */
   public Outputs compute(Tree tree, Dataset<Row> history, LocalDate from) {
+    return compute(tree, history, from, null);
+  }
+
+  /**
+   * Attributes the changes of some periods.
+   *
+   * @param history node values of one tree for every period since the first event
+   * @param from first day to report (periods ending before it are left out), or null for all
+   * @param periods the periods to report, or null for every period from {@code from}
+   */
+  public Outputs compute(Tree tree, Dataset<Row> history, LocalDate from, List<Period> periods) {
     AttributionModel model = AttributionModel.of(tree);
-    Dataset<Row> comparisons = comparisons(history, from).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> comparisons = comparisons(history, from);
+    if (periods != null) {
+      comparisons = comparisons.join(broadcast(periodKeys(history.sparkSession(), periods)),
+          new String[] {"grain", "period_start"});
+    }
+    comparisons = comparisons.persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> changeAttribution =
         comparisons.flatMap(new ChangeAttributionRows(model, all), Encoders.row(ChangeAttributionRows.SCHEMA));
     Dataset<Row> rootCause =
@@ -92,6 +116,18 @@ public final class ChangeAttribution {
         .groupBy("grain", "period_start", "period_end", "is_complete", "comparison", "base_period_start")
         .agg(collect_list(struct(col("dimension"), col("segment"), col("nodes"), col("base_nodes")))
             .as("slices"));
+  }
+
+  private static Dataset<Row> periodKeys(SparkSession spark, List<Period> periods) {
+    List<Row> keys = new ArrayList<>();
+    for (Period period : periods) {
+      keys.add(RowFactory.create(period.grain().key(), java.sql.Date.valueOf(period.start())));
+    }
+    StructType schema =
+        new StructType()
+            .add("grain", DataTypes.StringType, false)
+            .add("period_start", DataTypes.DateType, false);
+    return spark.createDataFrame(keys, schema);
   }
 
   /** Returns the start of the period before a period of the grain. */

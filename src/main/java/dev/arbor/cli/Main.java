@@ -6,6 +6,7 @@ import dev.arbor.config.ConfigLoader;
 import dev.arbor.config.InvalidConfigException;
 import dev.arbor.config.WarehouseSettings;
 import dev.arbor.ingest.IngestJob;
+import dev.arbor.job.BackfillJob;
 import dev.arbor.job.PlanJob;
 import dev.arbor.job.PlanView;
 import dev.arbor.job.RunJob;
@@ -42,7 +43,9 @@ public final class Main {
       Commands:
         validate   Check the config (trees, sources, formulas) without running Spark.
         ingest     Load a source's raw CSV or Parquet files into its Delta events table.
-        run        Compute every node of a tree for every period up to the as-of date.
+        run        Compute a tree up to the as-of date: the periods that new, changed or late
+                   events affect (every period on the first run, or with --full).
+        backfill   Recompute a range of days chunk by chunk; resumes after a failure.
         show       Print a tree's values for one period as an indented tree, or with
                    --explain, which leaves drove the North Star's change.
         views      Print the BI views of sql/views for the warehouse, or create them.
@@ -61,8 +64,17 @@ public final class Main {
         --replace          replace the whole events table instead of only the files read
       run:
         --as-of DATE       last day to include, YYYY-MM-DD (default: yesterday in the tree's zone)
-        --from DATE        first day to write, YYYY-MM-DD (default: all history)
+        --from DATE        also recompute the days from DATE to the as-of date, YYYY-MM-DD
         --to DATE          same as --as-of
+        --full             recompute all history instead of what changed
+        --run-id ID        id of the run; a retry with the id of a run that succeeded does nothing
+      backfill:
+        --from DATE        first day to recompute (required)
+        --to DATE          last day to recompute (required)
+        --chunk SIZE       day, week or month (default: month)
+        --as-of DATE       as-of date of every chunk (default: the later of the chunk's last day
+                           and the as-of date of the tree's latest run)
+        --restart          redo chunks that already succeeded instead of resuming
       views:
         --create           create the views in the catalog database (arbor.warehouse.catalog-database)
       show:
@@ -86,12 +98,14 @@ public final class Main {
       Map.of(
           "validate", Set.of("--conf", "--warehouse", "--tree"),
           "ingest", Set.of("--conf", "--warehouse", "--tree", "--source", "--path", "--replace"),
-          "run", Set.of("--conf", "--warehouse", "--tree", "--as-of", "--from", "--to"),
+          "run", Set.of("--conf", "--warehouse", "--tree", "--as-of", "--from", "--to", "--full", "--run-id"),
+          "backfill", Set.of("--conf", "--warehouse", "--tree", "--from", "--to", "--chunk", "--as-of", "--restart"),
           "show", Set.of("--conf", "--warehouse", "--tree", "--grain", "--period", "--explain", "--plan"),
           "views", Set.of("--conf", "--warehouse", "--create"),
           "links", Set.of("--conf", "--warehouse", "--tree", "--as-of"),
           "plan", Set.of("--conf", "--warehouse", "--tree", "--as-of", "--replan", "--reason"));
-  private static final Set<String> FLAGS = Set.of("--replace", "--create", "--explain", "--plan");
+  private static final Set<String> FLAGS =
+      Set.of("--replace", "--create", "--explain", "--plan", "--full", "--restart");
 
   private Main() {}
 
@@ -160,6 +174,8 @@ public final class Main {
 
     // Arguments are checked before Spark starts, so that a typo fails in a second.
     RunJob.Options runOptions = command.equals("run") ? runOptions(config, treeId, options) : null;
+    BackfillJob.Options backfillOptions =
+        command.equals("backfill") ? backfillOptions(config, treeId, options) : null;
     Grain showGrain = Grain.fromKey(options.getOrDefault("--grain", "month"));
     if (showGrain == null) {
       throw ArborException.usage(
@@ -196,11 +212,18 @@ public final class Main {
         }
         case "run" -> {
           RunJob.Result result = new RunJob(spark, config).run(runOptions);
-          out.println("Run " + result.runId() + " succeeded: " + result.rowsWritten() + " rows written, "
+          out.println("Run " + result.runId() + " succeeded (" + result.recompute() + "): "
+              + result.periodsRecomputed() + " periods, " + result.rowsWritten() + " rows written, "
               + result.warnings().size() + " warnings");
           for (String warning : result.warnings()) {
             out.println("  warning: " + warning);
           }
+        }
+        case "backfill" -> {
+          BackfillJob.Result result = new BackfillJob(spark, config).run(backfillOptions);
+          out.println("Backfill " + result.backfillId() + " succeeded: " + result.chunksRun()
+              + " chunks run, " + result.chunksSkipped() + " already done, " + result.rowsWritten()
+              + " node_values rows written");
         }
         case "show" -> {
           ShowJob show = new ShowJob(spark, config);
@@ -273,7 +296,24 @@ public final class Main {
     if (from != null && from.isAfter(asOf)) {
       throw ArborException.usage("Invalid range: --from " + from + " is after the as-of date " + asOf);
     }
-    return new RunJob.Options(tree.id(), asOf, from);
+    String runId = options.get("--run-id");
+    if (runId != null && !runId.matches("[A-Za-z0-9_.:-]+")) {
+      throw ArborException.usage("Invalid --run-id '" + runId + "'; use letters, digits and _ . : -");
+    }
+    return new RunJob.Options(tree.id(), asOf, from, options.containsKey("--full"), runId, null);
+  }
+
+  private static BackfillJob.Options backfillOptions(
+      ArborConfig config, String treeId, Map<String, String> options) {
+    var tree = config.tree(treeId);
+    if (!options.containsKey("--from") || !options.containsKey("--to")) {
+      throw ArborException.usage("backfill needs --from DATE and --to DATE");
+    }
+    return new BackfillJob.Options(
+        tree.id(), date(options.get("--from"), "--from"), date(options.get("--to"), "--to"),
+        BackfillJob.ChunkSize.fromKey(options.getOrDefault("--chunk", "month")),
+        options.containsKey("--as-of") ? date(options.get("--as-of"), "--as-of") : null,
+        options.containsKey("--restart"));
   }
 
   private static Map<String, String> parseOptions(String command, String[] args) {

@@ -1,13 +1,13 @@
 package dev.arbor.compute;
 
 import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.expr;
-import static org.apache.spark.sql.functions.lag;
-import static org.apache.spark.sql.functions.lead;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
@@ -23,8 +23,7 @@ import java.util.TreeSet;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -111,12 +110,29 @@ public final class MeasureRollup {
   }
 
   /**
+   * Returns each keyed slot's first active day: (slot, key, first_day) from a daily activity table
+   * that covers all history.
+   */
+  public static Dataset<Row> firstActivity(Dataset<Row> daily) {
+    return daily
+        .where(col("slot").gt(0))
+        .groupBy("slot", "key")
+        .agg(min(SourceScanner.LOCAL_DATE).as("first_day"));
+  }
+
+  /**
    * Returns measured values (grain, period_start, dimension, segment, column_id, value) for every
    * period of the calendar, every segment and every column of the plan; empty periods give 0 or
    * null as the column defines.
+   *
+   * @param daily daily activity covering at least every day of the calendar's periods
+   * @param first each keyed slot's first active day over all history ({@link #firstActivity})
+   * @param calendar the periods to compute; lifecycle states of a period need the activity of the
+   *     previous period, so for exact lifecycle values a period's predecessor must be in the
+   *     calendar too, or be a period without events
    */
   public static Dataset<Row> rollUp(
-      Dataset<Row> daily, ScanPlan plan, PeriodTables calendar, Segments segments) {
+      Dataset<Row> daily, Dataset<Row> first, ScanPlan plan, PeriodTables calendar, Segments segments) {
     Dataset<Row> withPeriods =
         segments.slice(daily.join(broadcast(calendar.dayPeriods()), SourceScanner.LOCAL_DATE));
     String[] sliceKeys = {"dimension", "grain", "period_start", "segment"};
@@ -185,7 +201,7 @@ public final class MeasureRollup {
               .where(col("slot").isin(lifecycleSlots.toArray()))
               .groupBy("dimension", "grain", "period_start", "slot", "key")
               .agg(max(struct(lastEvent.as("at"), col("segment"))).getField("segment").as("segment"));
-      Dataset<Row> lifecycle = lifecycleCounts(active, calendar.periods());
+      Dataset<Row> lifecycle = lifecycleCounts(active, first, calendar.periods());
       for (MeasuredColumn column : plan.columns()) {
         if (column.kind().equals("LIFECYCLE")) {
           String state = column.lifecycle().name().toLowerCase(java.util.Locale.ROOT);
@@ -215,36 +231,49 @@ public final class MeasureRollup {
 
   /**
    * Counts lifecycle states per (dimension, grain, period, segment, slot) from the entities active
-   * in each period, one row per entity, period and dimension. The previous active period of an
-   * entity comes from a window over its own active periods, and is compared with the previous
-   * calendar period, never with the previous row.
+   * in each period and in the previous calendar period, one row per entity, period and dimension
+   * with the entity's segment in that period, and each entity's first active day:
+   *
+   * <ul>
+   *   <li>new: active, and the first active day is in this period;
+   *   <li>retained: active in this period and in the previous one;
+   *   <li>resurrected: active, not active in the previous period, active before it;
+   *   <li>churned: active in the previous period, not in this one.
+   * </ul>
+   *
+   * An entity counts in its segment of this period, and a churned one in its segment of the
+   * previous period. Only two periods and the first day are needed, so a run that recomputes a
+   * few periods reads the activity of those periods and their predecessors, never all history.
    */
-  static Dataset<Row> lifecycleCounts(Dataset<Row> active, Dataset<Row> periods) {
-    WindowSpec byEntity = Window.partitionBy("dimension", "grain", "slot", "key").orderBy("period_start");
-    Dataset<Row> states =
+  static Dataset<Row> lifecycleCounts(Dataset<Row> active, Dataset<Row> first, Dataset<Row> periods) {
+    Dataset<Row> bounds = periods.select("grain", "period_start", "previous_start");
+    String[] entity = {"dimension", "grain", "period_start", "slot", "key"};
+    Dataset<Row> current =
+        active.join(bounds, new String[] {"grain", "period_start"}).select(
+            col("dimension"), col("grain"), col("period_start"), col("slot"), col("key"),
+            col("segment").as("current_segment"), lit(true).as("in_current"));
+    Dataset<Row> previous =
         active
-            .withColumn("last_active", lag("period_start", 1).over(byEntity))
-            .withColumn("next_active", lead("period_start", 1).over(byEntity))
-            .join(periods.select("grain", "period_start", "previous_start", "next_start"),
-                new String[] {"grain", "period_start"}, "inner");
-    String[] keys = {"dimension", "grain", "period_start", "segment", "slot"};
-    Dataset<Row> counts =
-        states
-            .groupBy("dimension", "grain", "period_start", "segment", "slot")
-            .agg(
-                count(lit(1)).as("active"),
-                sum(when(col("last_active").isNull(), 1).otherwise(0)).as("new"),
-                sum(when(col("last_active").equalTo(col("previous_start")), 1).otherwise(0)).as("retained"),
-                sum(when(col("last_active").lt(col("previous_start")), 1).otherwise(0)).as("resurrected"));
-    // An entity churns in the period after its active one when it is not active there; it
-    // counts in the segment it had in its last active period.
-    Dataset<Row> churned =
-        states
-            .where(col("next_active").isNull().or(col("next_active").gt(col("next_start"))))
-            .groupBy(col("dimension"), col("grain"), col("next_start").as("period_start"),
-                col("segment"), col("slot"))
-            .agg(count(lit(1)).as("churned"));
-    return counts.join(churned, keys, "full_outer");
+            .select(col("dimension"), col("grain"), col("period_start").as("previous_start"),
+                col("slot"), col("key"), col("segment"))
+            .join(bounds, new String[] {"grain", "previous_start"})
+            .select(col("dimension"), col("grain"), col("period_start"), col("slot"), col("key"),
+                col("segment").as("previous_segment"), lit(true).as("in_previous"));
+    Column inCurrent = coalesce(col("in_current"), lit(false));
+    Column inPrevious = coalesce(col("in_previous"), lit(false));
+    Column firstHere = col("first_day").geq(col("period_start"));
+    return current
+        .join(previous, entity, "full_outer")
+        .join(first, new String[] {"slot", "key"}, "left")
+        .withColumn("segment", coalesce(col("current_segment"), col("previous_segment")))
+        .groupBy("dimension", "grain", "period_start", "segment", "slot")
+        .agg(
+            sum(when(inCurrent, 1).otherwise(0)).as("active"),
+            sum(when(inCurrent.and(firstHere), 1).otherwise(0)).as("new"),
+            sum(when(inCurrent.and(inPrevious), 1).otherwise(0)).as("retained"),
+            sum(when(inCurrent.and(functions.not(inPrevious)).and(functions.not(firstHere)), 1).otherwise(0))
+                .as("resurrected"),
+            sum(when(inPrevious.and(functions.not(inCurrent)), 1).otherwise(0)).as("churned"));
   }
 
   /**

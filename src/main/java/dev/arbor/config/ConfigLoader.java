@@ -113,14 +113,17 @@ public final class ConfigLoader {
     }
     Config arbor = root.getConfig("arbor");
     checkKeys(arbor.root(), "arbor",
-        Set.of("warehouse", "calendar", "checks", "slicing", "spark", "sources", "trees", LINKS_SCORING,
-            "planning"));
+        Set.of("warehouse", "calendar", "checks", "quality", "runs", "slicing", "spark", "sources",
+            "trees", LINKS_SCORING, "planning"));
 
     WarehouseSettings warehouse = readWarehouse(arbor.getConfig("warehouse"));
     Config calendarDefaults = arbor.getConfig("calendar");
     planningDefaults = arbor.getConfig("planning");
     double defaultTolerance = readDouble(arbor.getConfig("checks"), "formula-tolerance", "checks", 0.0, 1e9);
     checkKeys(arbor.getConfig("checks").root(), "checks", Set.of("formula-tolerance", "anomaly"));
+
+    Config qualityDefaults = arbor.getConfig("quality");
+    RunSettings runs = readRuns(arbor.getConfig("runs"));
 
     Config spark = arbor.getConfig("spark");
     checkKeys(spark.root(), "spark", Set.of("master", "conf"));
@@ -133,7 +136,7 @@ public final class ConfigLoader {
       ConfigValue value = sourcesObject.get(sourceId);
       if (checkId(sourceId, value, "source")
           && expectObject(value, "source " + sourceId)) {
-        SourceDef source = readSource(sourceId, ((ConfigObject) value).toConfig());
+        SourceDef source = readSource(sourceId, ((ConfigObject) value).toConfig(), qualityDefaults);
         if (source != null) {
           sources.put(sourceId, source);
         } else {
@@ -168,7 +171,7 @@ public final class ConfigLoader {
         }
       }
     }
-    return new ArborConfig(file, warehouse, sources, trees, settings, sparkMaster, sparkConf);
+    return new ArborConfig(file, warehouse, sources, trees, settings, runs, sparkMaster, sparkConf);
   }
 
   private WarehouseSettings readWarehouse(Config config) {
@@ -184,13 +187,49 @@ public final class ConfigLoader {
 
   // ---------------------------------------------------------------- sources
 
-  private SourceDef readSource(String id, Config config) {
+  private RunSettings readRuns(Config config) {
+    checkKeys(config.root(), "runs", Set.of("incremental", "restatement-days", "lock-timeout", "lock-wait"));
+    boolean incremental = readBoolean(config, "incremental", "runs");
+    int restatementDays = (int) readDouble(config, "restatement-days", "runs", 0, 366);
+    java.time.Duration lockTimeout = readDuration(config, "lock-timeout", "runs");
+    java.time.Duration lockWait = readDuration(config, "lock-wait", "runs");
+    if (lockTimeout.compareTo(java.time.Duration.ofSeconds(10)) < 0) {
+      problem(origin(config, "lock-timeout"), "runs",
+          "invalid lock-timeout " + lockTimeout + "; use at least 10s, or a run could lose its lease while it commits");
+    }
+    return new RunSettings(incremental, restatementDays, lockTimeout, lockWait);
+  }
+
+  private QualityRules readQuality(Config source, Config defaults, String subject, Set<String> columns) {
+    Config config = source.hasPath("quality") ? source.getConfig("quality").withFallback(defaults) : defaults;
+    String where = subject + " quality";
+    checkKeys(config.root(), where, Set.of("max-bad-share", "max-duplicate-share", "non-negative",
+        "future-tolerance", "require-entity-id", "fail-on-emptied-day"));
+    double maxBad = readDouble(config, "max-bad-share", where, 0.0, 1.0);
+    double maxDuplicates = readDouble(config, "max-duplicate-share", where, 0.0, 1.0);
+    List<String> nonNegative = new ArrayList<>();
+    for (String column : stringList(config, "non-negative", where)) {
+      String name = column.toLowerCase(Locale.ROOT);
+      if (!columns.contains(name)) {
+        problem(origin(config, "non-negative"), where,
+            "non-negative column '" + column + "' is not a column of the source" + suggestion(name, columns));
+      } else {
+        nonNegative.add(name);
+      }
+    }
+    java.time.Duration tolerance = readDuration(config, "future-tolerance", where);
+    boolean requireEntity = readBoolean(config, "require-entity-id", where);
+    boolean failOnEmptied = readBoolean(config, "fail-on-emptied-day", where);
+    return new QualityRules(maxBad, maxDuplicates, nonNegative, tolerance, requireEntity, failOnEmptied);
+  }
+
+  private SourceDef readSource(String id, Config config, Config qualityDefaults) {
     String subject = "source " + id;
     checkKeys(
         config.root(),
         subject,
         Set.of("table", "schema", "entity-id", "event-time", "event-id", "event-name", "derived",
-            "filter", "ingest"));
+            "filter", "ingest", "quality"));
     int before = problems.size();
 
     TableRef table = null;
@@ -262,11 +301,13 @@ public final class ConfigLoader {
 
     IngestSpec ingest = config.hasPath("ingest") ? readIngest(config.getConfig("ingest"), subject, schema, eventTime) : null;
 
+    QualityRules quality = readQuality(config, qualityDefaults, subject, columns);
+
     if (problems.size() > before) {
       return null;
     }
     return new SourceDef(id, table, schema, entityId, eventTime, eventId, eventName, derived,
-        filter, ingest, origin(config.origin()));
+        filter, ingest, quality, origin(config.origin()));
   }
 
   private IngestSpec readIngest(Config config, String subject, Map<String, String> schema, String eventTime) {
@@ -1068,6 +1109,20 @@ public final class ConfigLoader {
     } catch (ConfigException.WrongType e) {
       problem(origin(config, key), subject, "invalid " + key + " '" + config.getValue(key).unwrapped() + "'; expected a number");
       return min;
+    }
+  }
+
+  private java.time.Duration readDuration(Config config, String key, String subject) {
+    try {
+      java.time.Duration value = config.getDuration(key);
+      if (value.isNegative()) {
+        problem(origin(config, key), subject, "invalid " + key + " " + value + "; expected a duration of 0 or more");
+      }
+      return value;
+    } catch (ConfigException.BadValue | ConfigException.WrongType e) {
+      problem(origin(config, key), subject, "invalid " + key + " '" + config.getValue(key).unwrapped()
+          + "'; expected a duration such as 30s, 10m or 1d");
+      return java.time.Duration.ZERO;
     }
   }
 

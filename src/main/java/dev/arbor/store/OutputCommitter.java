@@ -45,6 +45,9 @@ public final class OutputCommitter {
   /** Appends the staged rows. */
   public record Append() implements WriteMode {}
 
+  /** Replaces the whole table, its schema included (state tables whose columns follow the tree). */
+  public record Overwrite() implements WriteMode {}
+
   /** Called after each table commit; tests use it to inject failures. */
   public interface CommitListener {
     void committed(String table);
@@ -55,11 +58,22 @@ public final class OutputCommitter {
    * refers to it. {@code hasDdl} is true for output tables, which sql/ddl defines, and false for
    * event tables, which the first write creates from the staged schema.
    */
-  private record Staged(String table, String stagingPath, WriteMode mode, String target, String sqlName, boolean hasDdl) {}
+  private record Staged(
+      String table, String stagingPath, WriteMode mode, String target, String sqlName, boolean hasDdl,
+      String ddlName) {}
+
+  /** Attempts per table commit when a concurrent writer wins the race for the same files. */
+  private static final int COMMIT_ATTEMPTS = 3;
 
   private final SparkSession spark;
   private final TableLocator locator;
   private final String runId;
+  /**
+   * Delta transaction id of this committer's writes: a commit retried after it had in fact landed
+   * (the error came after the log entry was written) is skipped by Delta instead of applied twice.
+   * One per committer, so a new attempt of a run, which computes afresh, always writes.
+   */
+  private final String txnAppId;
   private final List<Staged> staged = new ArrayList<>();
   private final Map<String, Long> rowsWritten = new LinkedHashMap<>();
   private CommitListener listener = table -> {};
@@ -68,6 +82,7 @@ public final class OutputCommitter {
     this.spark = spark;
     this.locator = locator;
     this.runId = runId;
+    this.txnAppId = "arbor:" + runId + ":" + java.util.UUID.randomUUID();
   }
 
   public void setListener(CommitListener listener) {
@@ -79,17 +94,31 @@ public final class OutputCommitter {
     return stage(table, rows, mode, locator.output(table), locator.sqlName(table), true);
   }
 
+  /**
+   * Stages rows for the output table {@code table} under the staging name {@code name}, for a run
+   * that writes one table in several parts (one per source).
+   */
+  public long stage(String name, Dataset<Row> rows, WriteMode mode, String table) {
+    return stage(name, rows, mode, locator.output(table), locator.sqlName(table), true, table);
+  }
+
   /** Stages rows for a Delta table at a path of its own, created by the first write. */
   public long stageToPath(String name, String path, Dataset<Row> rows, WriteMode mode) {
     return stage(name, rows, mode, path, "delta.`" + path + "`", false);
   }
 
   private long stage(String table, Dataset<Row> rows, WriteMode mode, String target, String sqlName, boolean hasDdl) {
+    return stage(table, rows, mode, target, sqlName, hasDdl, table);
+  }
+
+  private long stage(
+      String table, Dataset<Row> rows, WriteMode mode, String target, String sqlName, boolean hasDdl,
+      String ddlName) {
     String path = locator.warehousePath("_staging/" + runId + "/" + table);
     long started = System.nanoTime();
     rows.write().format("delta").mode("overwrite").save(path);
     long count = spark.read().format("delta").load(path).count();
-    staged.add(new Staged(table, path, mode, target, sqlName, hasDdl));
+    staged.add(new Staged(table, path, mode, target, sqlName, hasDdl, ddlName));
     rowsWritten.put(table, count);
     LOG.info("Staged {}: {} rows in {} ms", table, count, (System.nanoTime() - started) / 1_000_000);
     return count;
@@ -138,12 +167,12 @@ public final class OutputCommitter {
     try {
       for (Staged entry : staged) {
         if (entry.hasDdl()) {
-          ensureTable(entry.table());
+          ensureTable(entry.ddlName());
         }
         boolean exists = !entry.hasDdl() ? locator.isDeltaTable(entry.target()) : true;
         versionsBefore.put(entry.sqlName(), exists ? locator.deltaVersion(entry.target()) : -1L);
         long started = System.nanoTime();
-        commit(entry, exists);
+        commitWithRetry(entry, exists);
         committed.add(entry.sqlName());
         LOG.info(
             "Committed {} (version {}) in {} ms",
@@ -161,19 +190,42 @@ public final class OutputCommitter {
     }
   }
 
+  private void commitWithRetry(Staged entry, boolean exists) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        commit(entry, exists);
+        return;
+      } catch (RuntimeException e) {
+        if (!DeltaConflicts.isConflict(e) || attempt >= COMMIT_ATTEMPTS) {
+          throw e;
+        }
+        LOG.warn("Commit of {} conflicted with a concurrent writer (attempt {} of {}); retrying",
+            entry.table(), attempt, COMMIT_ATTEMPTS, e);
+        exists = !entry.hasDdl() ? locator.isDeltaTable(entry.target()) : true;
+      }
+    }
+  }
+
+  /** Writes with this committer's Delta transaction id; each table gets one write per committer. */
+  private org.apache.spark.sql.DataFrameWriter<Row> writer(Dataset<Row> rows, String mode) {
+    return rows.write().format("delta").mode(mode).option("txnAppId", txnAppId).option("txnVersion", 1L);
+  }
+
   private void commit(Staged entry, boolean exists) {
     Dataset<Row> rows = spark.read().format("delta").load(entry.stagingPath());
     String target = entry.target();
     boolean catalog = entry.hasDdl() && locator.warehouse().usesCatalog();
     if (!exists) {
-      rows.write().format("delta").mode("overwrite").save(target);
+      writer(rows, "overwrite").save(target);
     } else if (entry.mode() instanceof ReplaceWhere replace) {
-      var writer = rows.write().format("delta").mode("overwrite").option("replaceWhere", replace.predicate());
+      var writer = writer(rows, "overwrite").option("replaceWhere", replace.predicate());
       if (catalog) {
         writer.saveAsTable(target);
       } else {
         writer.save(target);
       }
+    } else if (entry.mode() instanceof Overwrite) {
+      writer(rows, "overwrite").option("overwriteSchema", "true").save(target);
     } else if (entry.mode() instanceof InsertNew insert) {
       String view = "arbor_staged_" + entry.table() + "_" + Math.abs(runId.hashCode());
       rows.createOrReplaceTempView(view);
@@ -187,11 +239,19 @@ public final class OutputCommitter {
       spark.catalog().dropTempView(view);
     } else {
       if (catalog) {
-        rows.write().format("delta").mode("append").saveAsTable(target);
+        writer(rows, "append").saveAsTable(target);
       } else {
-        rows.write().format("delta").mode("append").save(target);
+        writer(rows, "append").save(target);
       }
     }
+  }
+
+  /**
+   * Removes this committer's staging folder; for a run that stops before {@link #commitAll}. Safe
+   * to call after it too.
+   */
+  public void discard() {
+    deleteStaging();
   }
 
   private void rollBack(List<String> committed, Map<String, Long> versionsBefore) {
