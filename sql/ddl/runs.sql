@@ -1,11 +1,7 @@
 -- One row per run of a command that writes outputs, successful or not.
 CREATE TABLE IF NOT EXISTS ${table} (
   run_id          STRING              NOT NULL COMMENT 'Unique id of the run; node_values.run_id joins it.',
-<<<<<<< HEAD
-  command         STRING              NOT NULL COMMENT 'Command that ran: run, links or ingest.',
-=======
-  command         STRING              NOT NULL COMMENT 'Command that ran: run, plan or ingest.',
->>>>>>> cea67e0
+  command         STRING              NOT NULL COMMENT 'Command that ran: run, links, plan or ingest.',
   tree_id         STRING                       COMMENT 'Tree computed, or null for ingest.',
   tree_version    STRING                       COMMENT 'Tree definition hash, or null.',
   as_of           DATE                         COMMENT 'Last local day included in the run.',
