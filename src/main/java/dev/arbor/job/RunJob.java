@@ -195,12 +195,18 @@ public final class RunJob {
     NodeValuesComputer.Result computed =
         computer.compute(tree, settings, config.sources(), request);
     record.step("scan", millisSince(started));
+    if (computed.recomputedAll() && !plan.full()) {
+      recompute += "; segments changed from " + manifest.segments() + " to "
+          + computed.segments().describe() + ", so every period is recomputed from the state";
+      record.recompute(recompute);
+    }
     started = System.nanoTime();
     try {
       return writeOutputs(tree, settings, definition, runId, options, record, lease, plan, state,
           manifest, recompute, computed, started, warnings);
     } finally {
       // A backfill runs many chunks in one session; each chunk's cached tables go with it.
+      computed.history().unpersist();
       computed.dailyActivity().values().forEach(Dataset::unpersist);
       computed.firstActivity().values().forEach(Dataset::unpersist);
     }

@@ -44,6 +44,14 @@ public final class EventTables {
     return this;
   }
 
+  /** Adds an event with an explicit event id and country. */
+  public EventTables addWithId(
+      String id, String user, String instant, String name, String amount, String country) {
+    rows.add(RowFactory.create(user, Timestamp.from(Instant.parse(instant)), id, name,
+        amount == null ? null : new BigDecimal(amount), country));
+    return this;
+  }
+
   public void writeDelta(SparkSession spark, String path) {
     spark.createDataFrame(rows, SCHEMA).write().format("delta").mode("overwrite").save(path);
   }
