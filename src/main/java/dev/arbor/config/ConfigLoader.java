@@ -894,12 +894,22 @@ public final class ConfigLoader {
     boolean laggedTarget = readBoolean(config, "include-lagged-target", subject);
 
     boolean hasHypotheses = parsed != null && !parsed.linksOfKind(LinkKind.HYPOTHESIS).isEmpty();
+    // Default grains that the tree does not compute give way to the tree's finest grain above a
+    // day; grains that the tree lists itself must be computed.
+    boolean ownGrains = tree.hasPath(LINKS_SCORING + ".grains");
     List<Grain> grains = new ArrayList<>();
     for (String grainText : stringList(config, "grains", subject)) {
       Grain grain = Grain.fromKey(grainText);
       if (grain == null) {
         problem(origin(config, "grains"), subject,
             "invalid grain '" + grainText + "'; expected day, week, month or quarter");
+      } else if (!ownGrains && treeSettings != null && !treeSettings.grains().isEmpty()
+          && !treeSettings.grains().contains(grain)) {
+        Grain fallback = treeSettings.grains().stream()
+            .filter(g -> g != Grain.DAY).sorted().findFirst().orElse(Grain.DAY);
+        if (!grains.contains(fallback)) {
+          grains.add(fallback);
+        }
       } else if (enabled && hasHypotheses && treeSettings != null
           && !treeSettings.grains().contains(grain)) {
         problem(origin(config, "grains"), subject, "grain '" + grainText

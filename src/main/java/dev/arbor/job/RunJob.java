@@ -347,7 +347,7 @@ public final class RunJob {
         LOG.warn("Planning: {}", warning);
       }
       warnings.addAll(planned.warnings());
-      record.step("plan", millisSince(started));
+      record.step("planning", millisSince(started));
     }
 
     // Stage the rest; the state last, so that a run killed midway leaves the old manifest.

@@ -185,6 +185,14 @@ arbor.trees.t {
   }
 
   @Test
+  void defaultGrainOutsideTheCalendarFallsBack() {
+    // The default grain is week; a tree of months and quarters scores its links monthly.
+    ArborConfig config = TestConfigs.load(dir, tree(LINK, "calendar { grains = [month, quarter] }"));
+
+    assertThat(config.settings("t").linkScoring().grains()).containsExactly(Grain.MONTH);
+  }
+
+  @Test
   void invalidControlsAreRejected() {
     String links =
         """
