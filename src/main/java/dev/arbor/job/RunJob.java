@@ -319,15 +319,14 @@ public final class RunJob {
     record.step("attribute", millisSince(started));
 
     started = System.nanoTime();
-    Dataset<Row> staged = spark.read().format("delta").load(locator.warehousePath("_staging/" + runId + "/node_values"));
+    Dataset<Row> staged = committer.staged("node_values");
     warnings.addAll(DataQualityWarnings.forNodeValues(staged, settings.formulaTolerance()));
     LinksStep links = new LinksStep(spark, locator);
-    Dataset<Row> nodeValuesAfterRun = links.nodeValuesAfterCommit(staged, predicate);
+    Dataset<Row> nodeValuesAfterRun = links.nodeValuesAfterCommit(tree.id(), staged, predicate);
     // An incremental run stages a few days; the latest event may be in an earlier one.
     warnings.addAll(DataQualityWarnings.forStaleSources(
         plan.full() ? staged : nodeValuesAfterRun, tree, options.asOf(), STALE_SOURCE_DAYS));
-    warnings.addAll(DataQualityWarnings.forAttribution(spark.read().format("delta")
-        .load(locator.warehousePath("_staging/" + runId + "/change_attribution"))));
+    warnings.addAll(DataQualityWarnings.forAttribution(committer.staged("change_attribution")));
     record.step("checks", millisSince(started));
 
     started = System.nanoTime();

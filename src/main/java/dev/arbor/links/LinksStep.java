@@ -68,14 +68,16 @@ public final class LinksStep {
   }
 
   /**
-   * Returns the node values that node_values will hold once a run commits: the run's staged rows,
-   * plus the committed rows that its replaceWhere predicate keeps. Scoring links on this view keeps
-   * a run atomic, because nothing is read from a table that the run has not committed yet.
+   * Returns the node values of a tree that node_values will hold once a run commits: the run's
+   * staged rows, plus the tree's committed rows that its replaceWhere predicate keeps. Scoring
+   * links on this view keeps a run atomic, because nothing is read from a table that the run has
+   * not committed yet.
    *
+   * @param treeId the tree of the run
    * @param staged the rows the run staged for node_values
    * @param replacePredicate the SQL predicate of the rows the run replaces
    */
-  public Dataset<Row> nodeValuesAfterCommit(Dataset<Row> staged, String replacePredicate) {
+  public Dataset<Row> nodeValuesAfterCommit(String treeId, Dataset<Row> staged, String replacePredicate) {
     Column[] columns = {
       col("tree_id"),
       col("node_id"),
@@ -85,12 +87,16 @@ public final class LinksStep {
       col("dimension"),
       col("segment"),
       col("value"),
-      col("is_complete")
+      col("is_complete"),
+      col("quality_flags")
     };
     Dataset<Row> result = staged.select(columns);
     if (locator.exists("node_values")) {
       Dataset<Row> kept =
-          locator.read("node_values").where("NOT (" + replacePredicate + ")").select(columns);
+          locator.read("node_values")
+              .where(col("tree_id").equalTo(treeId))
+              .where("NOT (" + replacePredicate + ")")
+              .select(columns);
       result = result.unionByName(kept);
     }
     return result;

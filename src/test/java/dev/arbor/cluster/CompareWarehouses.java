@@ -25,7 +25,8 @@ public final class CompareWarehouses {
   private static final List<String> KEY =
       List.of("tree_id", "node_id", "grain", "period_start", "dimension", "segment");
   private static final List<String> NUMBERS =
-      List.of("value", "previous_value", "change", "change_pct", "formula_value", "formula_gap");
+      List.of("value", "previous_value", "change", "change_pct", "formula_value", "formula_gap",
+          "numerator", "denominator", "anomaly_score");
 
   private CompareWarehouses() {}
 
