@@ -149,7 +149,7 @@ class IncrementalSlicingTest extends SparkTestBase {
     return new RunJob(spark, config).run(new RunJob.Options("t", LocalDate.parse(asOf), null));
   }
 
-  /** The table without run metadata, doubles rounded to 1e-9 and quality flags sorted. */
+  /** Returns the table without run metadata, doubles rounded to 1e-9 and quality flags sorted. */
   static Dataset<Row> comparable(ArborConfig config, String table) {
     Dataset<Row> rows = new TableLocator(spark, config.warehouse()).read(table)
         .drop("run_id", "computed_at", "steps", "segment_drivers");
@@ -185,14 +185,14 @@ class IncrementalSlicingTest extends SparkTestBase {
   }
 
   @Test
-  void theLateEventChangedYearAgoComparisonsAndLaterAnomalyScores() {
+  void lateEventRewritesYearAgoComparison() {
     // Run C rewrote the year-ago attribution of March 2024, a month it did not recompute.
     Row march = new TableLocator(spark, incremental.warehouse()).read("change_attribution")
         .where("grain = 'month' AND period_start = DATE'2024-03-01' AND comparison = 'year_ago'"
             + " AND dimension = 'all' AND parent_id = 'revenue' AND child_id = 'purchases'")
         .select("run_id", "parent_base_value").head();
     assertThat(march.getString(0)).isIn(runC.runId(), runD.runId());
-    // March 2023: 5 events of 2023-03 (u1 twice, u2, u4, u6 absent) plus the late 300.
+    // March 2023: the purchases of u1 (10 and 12), u2 (30) and u4 (20), and the late 300.
     assertThat(march.getDouble(1)).isEqualTo(10 + 12 + 30 + 20 + 300.0);
   }
 }
