@@ -16,6 +16,8 @@ public final class ArborException extends RuntimeException {
     DATA_QUALITY(1),
     /** Writing or committing an output failed; exit code 1. */
     OUTPUT(1),
+    /** Another run of the same tree holds its lease; exit code 1, safe to retry later. */
+    CONFLICT(1),
     /** Anything else; exit code 1. */
     INTERNAL(1);
 

@@ -6,10 +6,15 @@ import dev.arbor.config.ConfigLoader;
 import dev.arbor.config.InvalidConfigException;
 import dev.arbor.config.WarehouseSettings;
 import dev.arbor.ingest.IngestJob;
+import dev.arbor.job.BackfillJob;
+import dev.arbor.job.PlanJob;
+import dev.arbor.job.PlanView;
 import dev.arbor.job.RunJob;
 import dev.arbor.job.ShowJob;
+import dev.arbor.links.LinksJob;
 import dev.arbor.job.SparkSessions;
 import dev.arbor.period.Grain;
+import dev.arbor.planning.PlanningJob;
 import dev.arbor.store.BiViews;
 import dev.arbor.store.TableLocator;
 import java.io.PrintStream;
@@ -38,9 +43,15 @@ public final class Main {
       Commands:
         validate   Check the config (trees, sources, formulas) without running Spark.
         ingest     Load a source's raw CSV or Parquet files into its Delta events table.
-        run        Compute every node of a tree for every period up to the as-of date.
-        show       Print a tree's values for one period as an indented tree.
+        run        Compute a tree up to the as-of date: the periods that new, changed or late
+                   events affect (every period on the first run, or with --full).
+        backfill   Recompute a range of days chunk by chunk; resumes after a failure.
+        show       Print a tree's values for one period as an indented tree, or with
+                   --explain, which leaves drove the North Star's change.
         views      Print the BI views of sql/views for the warehouse, or create them.
+        links      Score a tree's hypothesis links on the node values already computed.
+        plan       Load the bet ledger, forecast each cycle and judge bets, on the stored
+                   node values (the nightly run does the same after computing them).
 
       Options (all commands):
         --conf FILE        HOCON config file (default: conf/application.conf)
@@ -53,23 +64,48 @@ public final class Main {
         --replace          replace the whole events table instead of only the files read
       run:
         --as-of DATE       last day to include, YYYY-MM-DD (default: yesterday in the tree's zone)
-        --from DATE        first day to write, YYYY-MM-DD (default: all history)
+        --from DATE        also recompute the days from DATE to the as-of date, YYYY-MM-DD
         --to DATE          same as --as-of
+        --full             recompute all history instead of what changed
+        --run-id ID        id of the run; a retry with the id of a run that succeeded does nothing
+      backfill:
+        --from DATE        first day to recompute (required)
+        --to DATE          last day to recompute (required)
+        --chunk SIZE       day, week or month (default: month)
+        --as-of DATE       as-of date of every chunk (default: the later of the chunk's last day
+                           and the as-of date of the tree's latest run)
+        --restart          redo chunks that already succeeded instead of resuming
       views:
         --create           create the views in the catalog database (arbor.warehouse.catalog-database)
       show:
         --grain GRAIN      day, week, month or quarter (default: month)
-        --period DATE      first day of the period to show (default: the latest complete one)
+        --period DATE      first day of the period to show (default: the latest complete one);
+                           with --plan, a day of the cycle to show
+        --explain          print the root-cause trace of the North Star's change from the
+                           previous period instead of the tree's values
+        --plan             print the plan instead: the North Star's gap to its forecast, the
+                           lagging nodes, the input changes that would close the gap, the bets
+      links:
+        --as-of DATE       as-of date of the scores, YYYY-MM-DD (default: that of the tree's
+                           latest successful run)
+      plan:
+        --as-of DATE       as-of date (default: that of the tree's latest successful run)
+        --replan DATE      write a new forecast version for the cycle starting DATE
+        --reason TEXT      why the cycle is re-planned (required with --replan)
       """;
 
   private static final Map<String, Set<String>> OPTIONS =
       Map.of(
           "validate", Set.of("--conf", "--warehouse", "--tree"),
           "ingest", Set.of("--conf", "--warehouse", "--tree", "--source", "--path", "--replace"),
-          "run", Set.of("--conf", "--warehouse", "--tree", "--as-of", "--from", "--to"),
-          "show", Set.of("--conf", "--warehouse", "--tree", "--grain", "--period"),
-          "views", Set.of("--conf", "--warehouse", "--create"));
-  private static final Set<String> FLAGS = Set.of("--replace", "--create");
+          "run", Set.of("--conf", "--warehouse", "--tree", "--as-of", "--from", "--to", "--full", "--run-id"),
+          "backfill", Set.of("--conf", "--warehouse", "--tree", "--from", "--to", "--chunk", "--as-of", "--restart"),
+          "show", Set.of("--conf", "--warehouse", "--tree", "--grain", "--period", "--explain", "--plan"),
+          "views", Set.of("--conf", "--warehouse", "--create"),
+          "links", Set.of("--conf", "--warehouse", "--tree", "--as-of"),
+          "plan", Set.of("--conf", "--warehouse", "--tree", "--as-of", "--replan", "--reason"));
+  private static final Set<String> FLAGS =
+      Set.of("--replace", "--create", "--explain", "--plan", "--full", "--restart");
 
   private Main() {}
 
@@ -138,15 +174,28 @@ public final class Main {
 
     // Arguments are checked before Spark starts, so that a typo fails in a second.
     RunJob.Options runOptions = command.equals("run") ? runOptions(config, treeId, options) : null;
+    BackfillJob.Options backfillOptions =
+        command.equals("backfill") ? backfillOptions(config, treeId, options) : null;
     Grain showGrain = Grain.fromKey(options.getOrDefault("--grain", "month"));
     if (showGrain == null) {
       throw ArborException.usage(
           "Invalid --grain '" + options.get("--grain") + "'; expected day, week, month or quarter");
     }
     LocalDate showPeriod = options.containsKey("--period") ? date(options.get("--period"), "--period") : null;
-    if (command.equals("show")) {
+    if (options.containsKey("--explain") && options.containsKey("--plan")) {
+      throw ArborException.usage("show takes --explain or --plan, not both; run it once for each");
+    }
+    if (command.equals("show") || command.equals("links")) {
       config.tree(treeId);
     }
+    LocalDate linksAsOf =
+        command.equals("links") && options.containsKey("--as-of")
+            ? date(options.get("--as-of"), "--as-of")
+            : null;
+    PlanningJob.Replan replan = command.equals("plan") ? replan(options) : null;
+    LocalDate planAsOf = command.equals("plan") && options.containsKey("--as-of")
+        ? date(options.get("--as-of"), "--as-of")
+        : null;
 
     SparkSession spark = SparkSessions.create(config.sparkMaster(), config.sparkConf());
     try {
@@ -163,13 +212,35 @@ public final class Main {
         }
         case "run" -> {
           RunJob.Result result = new RunJob(spark, config).run(runOptions);
-          out.println("Run " + result.runId() + " succeeded: " + result.rowsWritten() + " rows written, "
+          out.println("Run " + result.runId() + " succeeded (" + result.recompute() + "): "
+              + result.periodsRecomputed() + " periods, " + result.rowsWritten() + " rows written, "
               + result.warnings().size() + " warnings");
           for (String warning : result.warnings()) {
             out.println("  warning: " + warning);
           }
         }
-        case "show" -> out.print(new ShowJob(spark, config).render(treeId, showGrain, showPeriod));
+        case "backfill" -> {
+          BackfillJob.Result result = new BackfillJob(spark, config).run(backfillOptions);
+          out.println("Backfill " + result.backfillId() + " succeeded: " + result.chunksRun()
+              + " chunks run, " + result.chunksSkipped() + " already done, " + result.rowsWritten()
+              + " node_values rows written");
+        }
+        case "show" -> {
+          ShowJob show = new ShowJob(spark, config);
+          out.print(options.containsKey("--plan")
+              ? new PlanView(spark, config).render(treeId, showPeriod)
+              : options.containsKey("--explain")
+                  ? show.explain(treeId, showGrain, showPeriod)
+                  : show.render(treeId, showGrain, showPeriod));
+        }
+        case "plan" -> {
+          PlanJob.Result result = new PlanJob(spark, config).run(treeId, planAsOf, replan);
+          out.println("Plan " + result.runId() + " (as of " + result.asOf() + ") succeeded: "
+              + result.rowsWritten() + " rows written, " + result.warnings().size() + " warnings");
+          for (String warning : result.warnings()) {
+            out.println("  warning: " + warning);
+          }
+        }
         case "views" -> {
           if (!config.warehouse().usesCatalog()) {
             throw ArborException.usage("views --create needs a catalog warehouse: set "
@@ -179,12 +250,38 @@ public final class Main {
           List<String> created = BiViews.create(spark, new TableLocator(spark, config.warehouse()), false);
           out.println("Created views " + created + " in " + config.warehouse().catalogDatabase());
         }
+        case "links" -> {
+          var tree = config.tree(treeId);
+          LinksJob.Result result =
+              new LinksJob(spark, config).run(new LinksJob.Options(tree.id(), linksAsOf));
+          out.println("Links of tree " + tree.id() + " scored as of " + result.asOf() + " (run "
+              + result.runId() + "): " + result.links().scoreRows() + " scores, "
+              + result.links().statusChanges() + " status changes, lifecycle "
+              + result.links().lifecycleCounts() + ", " + result.links().warnings().size() + " warnings");
+          for (String warning : result.links().warnings()) {
+            out.println("  warning: " + warning);
+          }
+        }
         default -> throw new IllegalStateException("Unhandled command " + command);
       }
       return 0;
     } finally {
       spark.stop();
     }
+  }
+
+  private static PlanningJob.Replan replan(Map<String, String> options) {
+    if (!options.containsKey("--replan")) {
+      if (options.containsKey("--reason")) {
+        throw ArborException.usage("--reason goes with --replan DATE");
+      }
+      return null;
+    }
+    String reason = options.get("--reason");
+    if (reason == null || reason.isBlank()) {
+      throw ArborException.usage("--replan needs --reason TEXT saying why the cycle is re-planned");
+    }
+    return new PlanningJob.Replan(date(options.get("--replan"), "--replan"), reason);
   }
 
   private static RunJob.Options runOptions(ArborConfig config, String treeId, Map<String, String> options) {
@@ -199,7 +296,24 @@ public final class Main {
     if (from != null && from.isAfter(asOf)) {
       throw ArborException.usage("Invalid range: --from " + from + " is after the as-of date " + asOf);
     }
-    return new RunJob.Options(tree.id(), asOf, from);
+    String runId = options.get("--run-id");
+    if (runId != null && !runId.matches("[A-Za-z0-9_.:-]+")) {
+      throw ArborException.usage("Invalid --run-id '" + runId + "'; use letters, digits and _ . : -");
+    }
+    return new RunJob.Options(tree.id(), asOf, from, options.containsKey("--full"), runId, null);
+  }
+
+  private static BackfillJob.Options backfillOptions(
+      ArborConfig config, String treeId, Map<String, String> options) {
+    var tree = config.tree(treeId);
+    if (!options.containsKey("--from") || !options.containsKey("--to")) {
+      throw ArborException.usage("backfill needs --from DATE and --to DATE");
+    }
+    return new BackfillJob.Options(
+        tree.id(), date(options.get("--from"), "--from"), date(options.get("--to"), "--to"),
+        BackfillJob.ChunkSize.fromKey(options.getOrDefault("--chunk", "month")),
+        options.containsKey("--as-of") ? date(options.get("--as-of"), "--as-of") : null,
+        options.containsKey("--restart"));
   }
 
   private static Map<String, String> parseOptions(String command, String[] args) {

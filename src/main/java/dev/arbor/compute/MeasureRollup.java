@@ -1,12 +1,14 @@
 package dev.arbor.compute;
 
 import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.expr;
-import static org.apache.spark.sql.functions.lag;
-import static org.apache.spark.sql.functions.lead;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
@@ -16,25 +18,33 @@ import dev.arbor.compute.ScanPlan.Partial;
 import dev.arbor.config.SourceDef;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * Turns a source scan into measured values per period, in two steps:
+ * Turns a source scan into measured values per period and segment, in two steps:
  *
  * <ol>
- *   <li>{@link #dailyActivity}: one aggregation over the events produces, per local day, the
- *       additive partials (slot 0) and the distinct keys of every keyed slot (slots 1..n). Each
- *       event is exploded into one row per slot before the aggregation, so the events are read
- *       once whatever the number of measures.
- *   <li>{@link #rollUp}: the compact daily table is rolled up to each grain: partials are
- *       summed, distinct keys are counted per period, and lifecycle states are derived from each
- *       entity's active periods.
+ *   <li>{@link #dailyActivity}: one aggregation over the events produces, per local day and value
+ *       of each dimension, the additive partials (slot 0) and the distinct keys of every keyed
+ *       slot (slots 1..n). Each event is exploded into one row per slot before the aggregation,
+ *       so the events are read once whatever the number of measures and dimensions.
+ *   <li>{@link #rollUp}: the compact daily table is rolled up to each grain and segment: partials
+ *       are summed, distinct keys are counted per period, and lifecycle states are derived from
+ *       each entity's active periods.
  * </ol>
+ *
+ * <p>Per segment, counts and sums add up to the total. A distinct count counts a key in every
+ * segment where it has an event, as {@code COUNT(DISTINCT key) GROUP BY segment} would. A
+ * lifecycle entity belongs to one segment per period, the segment of its latest event in the
+ * period (the larger segment name on a tie), so lifecycle counts add up to the total too; its
+ * state (new, retained...) comes from its whole history, whatever the segment, and a churned
+ * entity counts in the segment of its last active period.
  */
 public final class MeasureRollup {
   private MeasureRollup() {}
@@ -42,16 +52,30 @@ public final class MeasureRollup {
   /** Partial column counting every kept event, used to flag periods without events. */
   public static final String ROWS_PARTIAL = "p_rows";
 
+  /** Daily-table column with the latest event time of a key, present when there are dimensions. */
+  static final String LAST_EVENT = "last_event";
+
   /**
-   * Returns the compact daily table (local_date, slot, key, partials...), persisted because every
-   * grain reads it.
+   * Returns the compact daily table (local_date, dimension values, slot, key, partials...,
+   * last_event when the plan has dimensions), persisted because the ranking of segments and
+   * every grain read it.
    */
   public static Dataset<Row> dailyActivity(Dataset<Row> events, SourceDef source, ScanPlan plan) {
+    boolean sliced = !plan.dimensions().isEmpty();
     List<Column> selected = new ArrayList<>();
+    List<Column> groups = new ArrayList<>();
     selected.add(col(SourceScanner.LOCAL_DATE));
+    groups.add(col(SourceScanner.LOCAL_DATE));
     selected.add(lit(1L).as(ROWS_PARTIAL));
     for (Partial partial : plan.partials()) {
       selected.add(expr(partial.expression()).as(partial.column()));
+    }
+    for (String dimension : plan.dimensions()) {
+      selected.add(col(dimension).cast("string").as(Segments.dimensionColumn(dimension)));
+      groups.add(col(Segments.dimensionColumn(dimension)));
+    }
+    if (sliced) {
+      selected.add(expr(source.eventTime()).as(LAST_EVENT));
     }
     StringBuilder slots = new StringBuilder("explode(array(named_struct('slot', 0, 'key', CAST(NULL AS STRING))");
     for (KeySlot slot : plan.slots()) {
@@ -63,11 +87,16 @@ public final class MeasureRollup {
     }
     slots.append("))");
     selected.add(expr(slots.toString()).as("s"));
+    groups.add(col("slot"));
+    groups.add(col("key"));
 
-    List<Column> sums = new ArrayList<>();
-    sums.add(sum(when(col("slot").equalTo(0), col(ROWS_PARTIAL))).as(ROWS_PARTIAL));
+    List<Column> aggregates = new ArrayList<>();
+    aggregates.add(sum(when(col("slot").equalTo(0), col(ROWS_PARTIAL))).as(ROWS_PARTIAL));
     for (Partial partial : plan.partials()) {
-      sums.add(sum(when(col("slot").equalTo(0), col(partial.column()))).as(partial.column()));
+      aggregates.add(sum(when(col("slot").equalTo(0), col(partial.column()))).as(partial.column()));
+    }
+    if (sliced) {
+      aggregates.add(max(when(col("slot").gt(0), col(LAST_EVENT))).as(LAST_EVENT));
     }
     Dataset<Row> daily =
         events
@@ -75,18 +104,38 @@ public final class MeasureRollup {
             .withColumn("slot", col("s.slot"))
             .withColumn("key", col("s.key"))
             .where(col("slot").equalTo(0).or(col("key").isNotNull()))
-            .groupBy(col(SourceScanner.LOCAL_DATE), col("slot"), col("key"))
-            .agg(sums.get(0), sums.subList(1, sums.size()).toArray(Column[]::new));
+            .groupBy(groups.toArray(Column[]::new))
+            .agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new));
     return daily.persist(StorageLevel.MEMORY_AND_DISK());
   }
 
   /**
-   * Returns measured values (grain, period_start, column_id, value) for every period of the
-   * calendar and every column of the plan; empty periods give 0 or null as the column defines.
+   * Returns each keyed slot's first active day: (slot, key, first_day) from a daily activity table
+   * that covers all history.
    */
-  public static Dataset<Row> rollUp(Dataset<Row> daily, ScanPlan plan, PeriodTables calendar) {
+  public static Dataset<Row> firstActivity(Dataset<Row> daily) {
+    return daily
+        .where(col("slot").gt(0))
+        .groupBy("slot", "key")
+        .agg(min(SourceScanner.LOCAL_DATE).as("first_day"));
+  }
+
+  /**
+   * Returns measured values (grain, period_start, dimension, segment, column_id, value) for every
+   * period of the calendar, every segment and every column of the plan; empty periods give 0 or
+   * null as the column defines.
+   *
+   * @param daily daily activity covering at least every day of the calendar's periods
+   * @param first each keyed slot's first active day over all history ({@link #firstActivity})
+   * @param calendar the periods to compute; lifecycle states of a period need the activity of the
+   *     previous period, so for exact lifecycle values a period's predecessor must be in the
+   *     calendar too, or be a period without events
+   */
+  public static Dataset<Row> rollUp(
+      Dataset<Row> daily, Dataset<Row> first, ScanPlan plan, PeriodTables calendar, Segments segments) {
     Dataset<Row> withPeriods =
-        daily.join(broadcast(calendar.dayPeriods()), SourceScanner.LOCAL_DATE);
+        segments.slice(daily.join(broadcast(calendar.dayPeriods()), SourceScanner.LOCAL_DATE));
+    String[] sliceKeys = {"dimension", "grain", "period_start", "segment"};
 
     // Additive and average columns, from the partials of slot 0.
     List<Column> sums = new ArrayList<>();
@@ -97,7 +146,7 @@ public final class MeasureRollup {
     Dataset<Row> additive =
         withPeriods
             .where(col("slot").equalTo(0))
-            .groupBy("grain", "period_start")
+            .groupBy("dimension", "grain", "period_start", "segment")
             .agg(sums.get(0), sums.subList(1, sums.size()).toArray(Column[]::new));
     List<String> stackEntries = new ArrayList<>();
     stackEntries.add("'" + rowsColumn(plan) + "', CAST(" + ROWS_PARTIAL + " AS DOUBLE)");
@@ -112,28 +161,55 @@ public final class MeasureRollup {
     }
     Dataset<Row> values =
         additive.selectExpr(
+            "dimension",
             "grain",
             "period_start",
+            "segment",
             "stack(" + stackEntries.size() + ", " + String.join(", ", stackEntries)
                 + ") AS (column_id, value)");
 
     // Distinct counts and lifecycle states, from the keyed slots.
-    if (!plan.slots().isEmpty()) {
-      Dataset<Row> active =
-          withPeriods.where(col("slot").gt(0)).select("grain", "period_start", "slot", "key").distinct();
+    Set<Integer> distinctSlots = new TreeSet<>();
+    Set<Integer> lifecycleSlots = new TreeSet<>();
+    for (MeasuredColumn column : plan.columns()) {
+      if (column.kind().equals("DISTINCT")) {
+        distinctSlots.add(column.slot());
+      } else if (column.kind().equals("LIFECYCLE")) {
+        lifecycleSlots.add(column.slot());
+      }
+    }
+    if (!distinctSlots.isEmpty()) {
       Dataset<Row> distinctCounts =
-          active.groupBy("grain", "period_start", "slot").agg(count(lit(1)).as("active"));
-      Dataset<Row> lifecycle = lifecycleCounts(active, calendar.periods());
+          withPeriods
+              .where(col("slot").isin(distinctSlots.toArray()))
+              .select("dimension", "grain", "period_start", "segment", "slot", "key")
+              .distinct()
+              .groupBy("dimension", "grain", "period_start", "segment", "slot")
+              .agg(count(lit(1)).as("active"));
       for (MeasuredColumn column : plan.columns()) {
         if (column.kind().equals("DISTINCT")) {
           values = values.unionByName(slotValue(distinctCounts, column, "active"));
-        } else if (column.kind().equals("LIFECYCLE")) {
+        }
+      }
+    }
+    if (!lifecycleSlots.isEmpty()) {
+      Column lastEvent =
+          plan.dimensions().isEmpty() ? lit(null).cast("timestamp") : col(LAST_EVENT);
+      // One row per entity and period: the segment of the entity's latest event in the period.
+      Dataset<Row> active =
+          withPeriods
+              .where(col("slot").isin(lifecycleSlots.toArray()))
+              .groupBy("dimension", "grain", "period_start", "slot", "key")
+              .agg(max(struct(lastEvent.as("at"), col("segment"))).getField("segment").as("segment"));
+      Dataset<Row> lifecycle = lifecycleCounts(active, first, calendar.periods());
+      for (MeasuredColumn column : plan.columns()) {
+        if (column.kind().equals("LIFECYCLE")) {
           String state = column.lifecycle().name().toLowerCase(java.util.Locale.ROOT);
           values = values.unionByName(slotValue(lifecycle, column, state));
         }
       }
     }
-    return completeGrid(values, plan, calendar);
+    return completeGrid(values, plan, calendar, segments, sliceKeys);
   }
 
   /** Returns the id of the measured column that counts a source's kept events per period. */
@@ -145,44 +221,67 @@ public final class MeasureRollup {
     return counts
         .where(col("slot").equalTo(column.slot()))
         .select(
+            col("dimension"),
             col("grain"),
             col("period_start"),
+            col("segment"),
             lit(column.id()).as("column_id"),
             col(countColumn).cast("double").as("value"));
   }
 
   /**
-   * Counts lifecycle states per (grain, period, slot) from the entities active in each period.
-   * The previous active period of an entity comes from a window over its own active periods, and
-   * is compared with the previous calendar period, never with the previous row.
+   * Counts lifecycle states per (dimension, grain, period, segment, slot) from the entities active
+   * in each period and in the previous calendar period, one row per entity, period and dimension
+   * with the entity's segment in that period, and each entity's first active day:
+   *
+   * <ul>
+   *   <li>new: active, and the first active day is in this period;
+   *   <li>retained: active in this period and in the previous one;
+   *   <li>resurrected: active, not active in the previous period, active before it;
+   *   <li>churned: active in the previous period, not in this one.
+   * </ul>
+   *
+   * An entity counts in its segment of this period, and a churned one in its segment of the
+   * previous period. Only two periods and the first day are needed, so a run that recomputes a
+   * few periods reads the activity of those periods and their predecessors, never all history.
    */
-  static Dataset<Row> lifecycleCounts(Dataset<Row> active, Dataset<Row> periods) {
-    WindowSpec byEntity = Window.partitionBy("grain", "slot", "key").orderBy("period_start");
-    Dataset<Row> states =
+  static Dataset<Row> lifecycleCounts(Dataset<Row> active, Dataset<Row> first, Dataset<Row> periods) {
+    Dataset<Row> bounds = periods.select("grain", "period_start", "previous_start");
+    String[] entity = {"dimension", "grain", "period_start", "slot", "key"};
+    Dataset<Row> current =
+        active.join(bounds, new String[] {"grain", "period_start"}).select(
+            col("dimension"), col("grain"), col("period_start"), col("slot"), col("key"),
+            col("segment").as("current_segment"), lit(true).as("in_current"));
+    Dataset<Row> previous =
         active
-            .withColumn("last_active", lag("period_start", 1).over(byEntity))
-            .withColumn("next_active", lead("period_start", 1).over(byEntity))
-            .join(periods.select("grain", "period_start", "previous_start", "next_start"),
-                new String[] {"grain", "period_start"}, "inner");
-    Dataset<Row> counts =
-        states
-            .groupBy("grain", "period_start", "slot")
-            .agg(
-                count(lit(1)).as("active"),
-                sum(when(col("last_active").isNull(), 1).otherwise(0)).as("new"),
-                sum(when(col("last_active").equalTo(col("previous_start")), 1).otherwise(0)).as("retained"),
-                sum(when(col("last_active").lt(col("previous_start")), 1).otherwise(0)).as("resurrected"));
-    // An entity churns in the period after its active one when it is not active there.
-    Dataset<Row> churned =
-        states
-            .where(col("next_active").isNull().or(col("next_active").gt(col("next_start"))))
-            .groupBy(col("grain"), col("next_start").as("period_start"), col("slot"))
-            .agg(count(lit(1)).as("churned"));
-    return counts.join(churned, new String[] {"grain", "period_start", "slot"}, "full_outer");
+            .select(col("dimension"), col("grain"), col("period_start").as("previous_start"),
+                col("slot"), col("key"), col("segment"))
+            .join(bounds, new String[] {"grain", "previous_start"})
+            .select(col("dimension"), col("grain"), col("period_start"), col("slot"), col("key"),
+                col("segment").as("previous_segment"), lit(true).as("in_previous"));
+    Column inCurrent = coalesce(col("in_current"), lit(false));
+    Column inPrevious = coalesce(col("in_previous"), lit(false));
+    Column firstHere = col("first_day").geq(col("period_start"));
+    return current
+        .join(previous, entity, "full_outer")
+        .join(first, new String[] {"slot", "key"}, "left")
+        .withColumn("segment", coalesce(col("current_segment"), col("previous_segment")))
+        .groupBy("dimension", "grain", "period_start", "segment", "slot")
+        .agg(
+            sum(when(inCurrent, 1).otherwise(0)).as("active"),
+            sum(when(inCurrent.and(firstHere), 1).otherwise(0)).as("new"),
+            sum(when(inCurrent.and(inPrevious), 1).otherwise(0)).as("retained"),
+            sum(when(inCurrent.and(functions.not(inPrevious)).and(functions.not(firstHere)), 1).otherwise(0))
+                .as("resurrected"),
+            sum(when(inPrevious.and(functions.not(inCurrent)), 1).otherwise(0)).as("churned"));
   }
 
-  /** Fills every (period, column) pair of the calendar, with 0 or null where nothing was measured. */
-  private static Dataset<Row> completeGrid(Dataset<Row> values, ScanPlan plan, PeriodTables calendar) {
+  /**
+   * Fills every (period, segment, column) of the calendar, with 0 or null where nothing was
+   * measured.
+   */
+  private static Dataset<Row> completeGrid(
+      Dataset<Row> values, ScanPlan plan, PeriodTables calendar, Segments segments, String[] sliceKeys) {
     List<String> zeroColumns = new ArrayList<>();
     List<String> allColumns = new ArrayList<>();
     allColumns.add(rowsColumn(plan));
@@ -197,12 +296,18 @@ public final class MeasureRollup {
         values.sparkSession()
             .createDataset(allColumns, org.apache.spark.sql.Encoders.STRING())
             .toDF("column_id");
-    Dataset<Row> grid = calendar.periods().select("grain", "period_start").crossJoin(broadcast(ids));
+    Dataset<Row> grid =
+        calendar.periods().select("grain", "period_start")
+            .crossJoin(broadcast(segments.pairs(values.sparkSession())))
+            .crossJoin(broadcast(ids));
     Column zeroWhenEmpty = col("column_id").isin(zeroColumns.toArray());
-    return grid.join(values, new String[] {"grain", "period_start", "column_id"}, "left")
+    String[] keys = {sliceKeys[0], sliceKeys[1], sliceKeys[2], sliceKeys[3], "column_id"};
+    return grid.join(values, keys, "left")
         .select(
             col("grain"),
             col("period_start"),
+            col("dimension"),
+            col("segment"),
             col("column_id"),
             when(col("value").isNull().and(zeroWhenEmpty), lit(0.0)).otherwise(col("value")).as("value"));
   }

@@ -35,25 +35,31 @@ public final class PeriodTables {
    */
   public static PeriodTables build(
       SparkSession spark, PeriodCalendar calendar, List<Grain> grains, LocalDate from, LocalDate asOf) {
-    List<Row> dayRows = new ArrayList<>();
-    List<Row> periodRows = new ArrayList<>();
     List<Period> all = new ArrayList<>();
     for (Grain grain : grains) {
-      for (Period period : calendar.periodsBetween(grain, from, asOf)) {
-        all.add(period);
-        Period previous = calendar.previous(period);
-        Period next = calendar.following(period);
-        periodRows.add(
-            RowFactory.create(
-                grain.key(),
-                Date.valueOf(period.start()),
-                Date.valueOf(period.end()),
-                Date.valueOf(previous.start()),
-                Date.valueOf(next.start()),
-                period.isCompleteAt(asOf)));
-        for (LocalDate day = period.start(); !day.isAfter(period.end()); day = day.plusDays(1)) {
-          dayRows.add(RowFactory.create(Date.valueOf(day), grain.key(), Date.valueOf(period.start())));
-        }
+      all.addAll(calendar.periodsBetween(grain, from, asOf));
+    }
+    return of(spark, calendar, all, asOf);
+  }
+
+  /** Builds the calendar of exactly {@code periods}, complete or not as of {@code asOf}. */
+  public static PeriodTables of(
+      SparkSession spark, PeriodCalendar calendar, List<Period> periods, LocalDate asOf) {
+    List<Row> dayRows = new ArrayList<>();
+    List<Row> periodRows = new ArrayList<>();
+    for (Period period : periods) {
+      Period previous = calendar.previous(period);
+      Period next = calendar.following(period);
+      periodRows.add(
+          RowFactory.create(
+              period.grain().key(),
+              Date.valueOf(period.start()),
+              Date.valueOf(period.end()),
+              Date.valueOf(previous.start()),
+              Date.valueOf(next.start()),
+              period.isCompleteAt(asOf)));
+      for (LocalDate day = period.start(); !day.isAfter(period.end()); day = day.plusDays(1)) {
+        dayRows.add(RowFactory.create(Date.valueOf(day), period.grain().key(), Date.valueOf(period.start())));
       }
     }
     StructType daySchema =
@@ -72,7 +78,7 @@ public final class PeriodTables {
     return new PeriodTables(
         spark.createDataFrame(dayRows, daySchema),
         spark.createDataFrame(periodRows, periodSchema),
-        List.copyOf(all));
+        List.copyOf(periods));
   }
 
   /** Columns local_date, grain, period_start. */

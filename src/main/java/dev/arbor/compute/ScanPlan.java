@@ -46,21 +46,27 @@ public final class ScanPlan {
       boolean zeroWhenEmpty) {}
 
   private final String sourceId;
+  private final List<String> dimensions;
   private final Map<String, Partial> partials = new LinkedHashMap<>();
   private final List<KeySlot> slots = new ArrayList<>();
   private final List<MeasuredColumn> columns = new ArrayList<>();
 
-  private ScanPlan(String sourceId) {
+  private ScanPlan(String sourceId, List<String> dimensions) {
     this.sourceId = sourceId;
+    this.dimensions = List.copyOf(dimensions);
   }
 
-  /** Builds one plan per source that the tree's measures and lifecycles use. */
+  /**
+   * Builds one plan per source that the tree's measures and lifecycles use. Each plan groups its
+   * daily activity by the tree's dimensions too, so that slicing needs no second scan.
+   */
   public static Map<String, ScanPlan> forTree(Tree tree) {
     Map<String, ScanPlan> plans = new LinkedHashMap<>();
+    java.util.function.Function<String, ScanPlan> newPlan = id -> new ScanPlan(id, tree.dimensions());
     for (Node node : tree.nodes().values()) {
       if (node.measure() != null) {
         Measure measure = node.measure();
-        ScanPlan plan = plans.computeIfAbsent(measure.source(), ScanPlan::new);
+        ScanPlan plan = plans.computeIfAbsent(measure.source(), newPlan);
         if (measure.aggregation() == Aggregation.RATIO) {
           plan.addMeasure(node.id() + "#num", measure.numerator());
           plan.addMeasure(node.id() + "#den", measure.denominator());
@@ -68,7 +74,7 @@ public final class ScanPlan {
           plan.addMeasure(node.id(), measure);
         }
       } else if (node.lifecycle() != null) {
-        ScanPlan plan = plans.computeIfAbsent(node.lifecycle().source(), ScanPlan::new);
+        ScanPlan plan = plans.computeIfAbsent(node.lifecycle().source(), newPlan);
         int slot = plan.slotFor(ENTITY_KEY, node.lifecycle().filter());
         plan.columns.add(
             new MeasuredColumn(node.id(), "LIFECYCLE", null, null, slot, node.lifecycle().kind(), true));
@@ -100,6 +106,9 @@ public final class ScanPlan {
                     andFilter(filter, "(" + measure.expression() + ") IS NOT NULL"),
                     "0"));
         columns.add(new MeasuredColumn(id, "AVERAGE", sum, count, 0, null, false));
+        // The average's numerator and denominator, for node_values and the mix and rate split.
+        columns.add(new MeasuredColumn(id + "#num", "ADDITIVE", sum, null, 0, null, true));
+        columns.add(new MeasuredColumn(id + "#den", "ADDITIVE", count, null, 0, null, true));
       }
       case COUNT_DISTINCT -> {
         int slot = slotFor(measure.expression(), filter);
@@ -144,6 +153,21 @@ public final class ScanPlan {
 
   public String sourceId() {
     return sourceId;
+  }
+
+  /** Returns the source columns (lower case) that the daily activity is also grouped by. */
+  public List<String> dimensions() {
+    return dimensions;
+  }
+
+  /** Returns the partial column summed by an additive measured column, or null if there is none. */
+  public String additivePartial(String columnId) {
+    for (MeasuredColumn column : columns) {
+      if (column.id().equals(columnId) && column.kind().equals("ADDITIVE")) {
+        return column.partial();
+      }
+    }
+    return null;
   }
 
   public List<Partial> partials() {

@@ -1,16 +1,25 @@
 package dev.arbor.compute;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.when;
 
 import dev.arbor.ArborException;
+import dev.arbor.config.QualityRules;
+import dev.arbor.ingest.IngestJob;
 import dev.arbor.config.SourceDef;
 import dev.arbor.config.TableRef;
 import dev.arbor.store.TableLocator;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -40,10 +49,19 @@ public final class SourceScanner {
 
   private final SparkSession spark;
   private final TableLocator locator;
+  private Map<String, Long> pinnedVersions = Map.of();
 
   public SourceScanner(SparkSession spark, TableLocator locator) {
     this.spark = spark;
     this.locator = locator;
+  }
+
+  /**
+   * Makes scans read these Delta versions (by source id) instead of the latest, so that a run
+   * reads exactly the versions it planned with and records.
+   */
+  public void pinVersions(Map<String, Long> versions) {
+    this.pinnedVersions = Map.copyOf(versions);
   }
 
   /**
@@ -52,6 +70,8 @@ public final class SourceScanner {
    * @param inputVersion the Delta version read, or -1 for other formats
    * @param readObservation counts of rows read and rows set aside, filled once the scan has run
    * @param keptObservation count of rows kept after filters and de-duplication
+   * @param rejected the rows that a data-quality gate rejected, in the quarantine table's columns
+   *     (a second pass over the scanned days; evaluate it only when the counts show rejected rows)
    */
   public record Scan(
       String sourceId,
@@ -59,7 +79,8 @@ public final class SourceScanner {
       long inputVersion,
       Dataset<Row> events,
       Observation readObservation,
-      Observation keptObservation) {
+      Observation keptObservation,
+      Dataset<Row> rejected) {
 
     /** Returns the observed counts; call only after an action over {@link #events()} ran. */
     public ScanCounts counts() {
@@ -77,7 +98,10 @@ public final class SourceScanner {
           asLong(read.get("rows_without_time")),
           asLong(read.get("rows_after_as_of")),
           asLong(read.get("rows_passing_filter")),
-          asLong(kept.get("rows_kept")));
+          asLong(kept.get("rows_kept")),
+          asLong(read.get("rows_in_future")),
+          asLong(read.get("rows_without_entity")),
+          asLong(read.get("rows_negative")));
     }
 
     private static long asLong(Object value) {
@@ -85,19 +109,63 @@ public final class SourceScanner {
     }
   }
 
-  /** Row counts of one scan. */
+  /**
+   * Row counts of one scan.
+   *
+   * @param rowsRead rows read for the scanned days, before any filter
+   * @param rowsWithoutTime rows whose event time is missing or could not be parsed (rejected)
+   * @param rowsAfterAsOf rows after the as-of date, left for a later run (future rows included)
+   * @param rowsPassingFilter rows up to the as-of date that pass the source filter and every gate
+   * @param rowsKept rows left after de-duplication on the event id
+   * @param rowsInFuture rows whose event time is later than the run's start plus the tolerance
+   *     (rejected)
+   * @param rowsWithoutEntity rows passing the filter that have no entity id (rejected)
+   * @param rowsNegative rows passing the filter with a negative value in a non-negative column
+   *     (rejected)
+   */
   public record ScanCounts(
-      long rowsRead, long rowsWithoutTime, long rowsAfterAsOf, long rowsPassingFilter, long rowsKept) {
+      long rowsRead,
+      long rowsWithoutTime,
+      long rowsAfterAsOf,
+      long rowsPassingFilter,
+      long rowsKept,
+      long rowsInFuture,
+      long rowsWithoutEntity,
+      long rowsNegative) {
+
     public long duplicatesDropped() {
       return rowsPassingFilter - rowsKept;
+    }
+
+    /** Rows rejected by a gate; they go to the quarantine table. */
+    public long rowsRejected() {
+      return rowsWithoutTime + rowsInFuture + rowsWithoutEntity + rowsNegative;
+    }
+
+    /** Rows the gates judge: those up to the as-of date, those without a time and future ones. */
+    public long rowsChecked() {
+      return rowsRead - rowsAfterAsOf + rowsInFuture;
     }
   }
 
   /**
    * Builds the scan of {@code source}: events up to and including {@code asOf} (a local day in
-   * {@code zone}) with the expressions that the plan needs left to the caller.
+   * {@code zone}) with the expressions that the plan needs left to the caller. Reads every day.
    */
   public Scan scan(SourceDef source, ZoneId zone, LocalDate asOf, List<String> extraColumns) {
+    return scan(source, zone, asOf, null, Instant.now());
+  }
+
+  /**
+   * Builds the scan of {@code source} for the local days {@code days} only (all days when null).
+   * The days also become a range predicate on the event time, so that Delta skips the files
+   * outside them. Rows without an event time and rows in the future are read whatever the days,
+   * so that the gates see them.
+   *
+   * @param runStart the run's start; event times later than it plus the source's future tolerance
+   *     are rejected
+   */
+  public Scan scan(SourceDef source, ZoneId zone, LocalDate asOf, DaySet days, Instant runStart) {
     TableRef table = source.table();
     String location = locator.sourceLocation(table);
     long version = -1;
@@ -105,7 +173,8 @@ public final class SourceScanner {
     try {
       switch (table.format()) {
         case "delta" -> {
-          version = locator.deltaVersion(location);
+          Long pinned = pinnedVersions.get(source.id());
+          version = pinned != null ? pinned : locator.deltaVersion(location);
           raw = spark.read().format("delta").option("versionAsOf", version).load(location);
         }
         case "parquet" -> raw = spark.read().options(table.options()).parquet(location);
@@ -121,12 +190,37 @@ public final class SourceScanner {
               + ". Check the source's table settings, or run 'ingest' first.", e);
     }
     checkColumns(source, location, raw);
+    return scan(source, zone, asOf, days, runStart, raw, version, location);
+  }
+
+  /** Builds the scan over an already read table {@code raw}; see the public overloads. */
+  Scan scan(
+      SourceDef source,
+      ZoneId zone,
+      LocalDate asOf,
+      DaySet days,
+      Instant runStart,
+      Dataset<Row> raw,
+      long version,
+      String location) {
+    QualityRules rules = source.quality();
+    Timestamp futureAfter = Timestamp.from(runStart.plus(rules.futureTolerance()));
+    Column eventTime = col(source.eventTime());
+    boolean hasSourceFile = Arrays.asList(raw.columns()).contains(IngestJob.SOURCE_FILE);
 
     List<Column> columns = new ArrayList<>();
     for (String column : source.schema().keySet()) {
       columns.add(col(column));
     }
+    columns.add(hasSourceFile ? col(IngestJob.SOURCE_FILE) : lit(null).cast("string").as(IngestJob.SOURCE_FILE));
     Dataset<Row> events = raw.select(columns.toArray(Column[]::new));
+    if (days != null) {
+      events =
+          events.where(
+              days.eventTimeRanges(zone, eventTime)
+                  .or(eventTime.isNull())
+                  .or(eventTime.gt(lit(futureAfter))));
+    }
     for (Map.Entry<String, String> derived : source.derived().entrySet()) {
       events = events.withColumn(derived.getKey().toLowerCase(Locale.ROOT), expr(derived.getValue()));
     }
@@ -138,16 +232,37 @@ public final class SourceScanner {
 
     Column passes = source.filter() == null ? lit(true) : expr("coalesce(" + source.filter() + ", false)");
     Column timed = col(LOCAL_DATE).isNotNull();
-    Column inRange = col(LOCAL_DATE).leq(lit(java.sql.Date.valueOf(asOf)));
+    Column future = timed.and(eventTime.gt(lit(futureAfter)));
+    Column inRange = col(LOCAL_DATE).leq(lit(java.sql.Date.valueOf(asOf))).and(functions.not(future));
+    if (days != null) {
+      inRange = inRange.and(days.contains(col(LOCAL_DATE)));
+    }
+    Column candidate = timed.and(inRange).and(passes);
+    Column withoutEntity =
+        rules.requireEntityId() && source.entityId() != null
+            ? candidate.and(col(source.entityId()).isNull())
+            : lit(false);
+    Column negative = lit(false);
+    for (String column : rules.nonNegative()) {
+      negative = negative.or(coalesce(col(column).lt(lit(0)), lit(false)));
+    }
+    negative = candidate.and(functions.not(withoutEntity)).and(negative);
+    Column outOfDays = days == null ? lit(false) : timed.and(functions.not(future)).and(functions.not(days.contains(col(LOCAL_DATE))));
+    Dataset<Row> checked = events;
     Observation read = new Observation("read_" + source.id());
     events =
         events.observe(
             read,
-            count(lit(1)).as("rows_read"),
+            sum(when(outOfDays, 0).otherwise(1)).as("rows_read"),
             sum(when(functions.not(timed), 1).otherwise(0)).as("rows_without_time"),
-            sum(when(timed.and(functions.not(inRange)), 1).otherwise(0)).as("rows_after_as_of"),
-            sum(when(timed.and(inRange).and(passes), 1).otherwise(0)).as("rows_passing_filter"));
-    events = events.where(timed.and(inRange).and(passes));
+            sum(when(timed.and(functions.not(outOfDays)).and(functions.not(inRange)), 1).otherwise(0))
+                .as("rows_after_as_of"),
+            sum(when(future, 1).otherwise(0)).as("rows_in_future"),
+            sum(when(withoutEntity, 1).otherwise(0)).as("rows_without_entity"),
+            sum(when(negative, 1).otherwise(0)).as("rows_negative"),
+            sum(when(candidate.and(functions.not(withoutEntity)).and(functions.not(negative)), 1).otherwise(0))
+                .as("rows_passing_filter"));
+    events = events.where(candidate.and(functions.not(withoutEntity)).and(functions.not(negative)));
     if (source.eventId() != null) {
       // Duplicates of one event carry the same time, so de-duplicating within a day is enough
       // and keeps the shuffle local to the day.
@@ -155,7 +270,28 @@ public final class SourceScanner {
     }
     Observation kept = new Observation("kept_" + source.id());
     events = events.observe(kept, count(lit(1)).as("rows_kept"));
-    return new Scan(source.id(), location, version, events, read, kept);
+
+    Column reason =
+        concat_ws(
+            "; ",
+            when(functions.not(timed), lit("missing or unparsable event time in " + source.eventTime())),
+            when(future, concat(lit("event time in the future: "), eventTime.cast("string"))),
+            when(withoutEntity, lit("no entity id in " + source.entityId())),
+            when(negative, lit("negative value in " + String.join(" or ", rules.nonNegative()))));
+    List<Column> rawColumns = new ArrayList<>();
+    for (String column : source.schema().keySet()) {
+      rawColumns.add(col(column));
+    }
+    Dataset<Row> rejected =
+        checked
+            .where(functions.not(timed).or(future).or(withoutEntity).or(negative))
+            .select(
+                lit(source.id()).as("source_id"),
+                col(IngestJob.SOURCE_FILE).as("source_file"),
+                to_json(struct(rawColumns.toArray(Column[]::new))).as("raw_row"),
+                reason.as("reason"),
+                col(LOCAL_DATE).as("event_date"));
+    return new Scan(source.id(), location, version, events, read, kept, rejected);
   }
 
   private static void checkColumns(SourceDef source, String location, Dataset<Row> raw) {

@@ -8,6 +8,7 @@ import java.util.Map;
  * Validated Arbor config: sources, trees and settings.
  *
  * @param file the top-level config file
+ * @param runs how runs recompute and keep concurrent runs of a tree apart
  * @param sparkMaster master used when spark-submit did not set one
  * @param sparkConf extra Spark settings applied when the session is created
  */
@@ -17,11 +18,16 @@ public record ArborConfig(
     Map<String, SourceDef> sources,
     Map<String, Tree> trees,
     Map<String, TreeSettings> treeSettings,
+    RunSettings runs,
     String sparkMaster,
     Map<String, String> sparkConf) {
 
   public ArborConfig withWarehouse(WarehouseSettings settings) {
-    return new ArborConfig(file, settings, sources, trees, treeSettings, sparkMaster, sparkConf);
+    return new ArborConfig(file, settings, sources, trees, treeSettings, runs, sparkMaster, sparkConf);
+  }
+
+  public ArborConfig withRuns(RunSettings settings) {
+    return new ArborConfig(file, warehouse, sources, trees, treeSettings, settings, sparkMaster, sparkConf);
   }
 
   /** Returns the tree with {@code id}, or the only tree when {@code id} is null. */

@@ -11,6 +11,7 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import dev.arbor.period.Grain;
 import dev.arbor.period.PeriodCalendar;
+import dev.arbor.stats.SeriesTransform;
 import dev.arbor.tree.Aggregation;
 import dev.arbor.tree.ExpectedSign;
 import dev.arbor.tree.Lifecycle;
@@ -55,9 +56,11 @@ public final class ConfigLoader {
   private static final Set<String> FORMATS = Set.of("delta", "parquet", "csv", "table");
   private static final Set<String> RESERVED_COLUMNS =
       Set.of("local_date", "segment", "arbor_event_time");
+  private static final String LINKS_SCORING = "links-scoring";
 
   private final List<ConfigProblem> problems = new ArrayList<>();
   private final Path baseDir;
+  private Config planningDefaults;
   /** Ids of sources that exist but failed validation; their own problems are reported once. */
   private final Set<String> invalidSources = new LinkedHashSet<>();
   /** Formula references of every node whose formula parsed, valid or not. */
@@ -109,12 +112,18 @@ public final class ConfigLoader {
       return null;
     }
     Config arbor = root.getConfig("arbor");
-    checkKeys(arbor.root(), "arbor", Set.of("warehouse", "calendar", "checks", "spark", "sources", "trees"));
+    checkKeys(arbor.root(), "arbor",
+        Set.of("warehouse", "calendar", "checks", "quality", "runs", "slicing", "spark", "sources",
+            "trees", LINKS_SCORING, "planning"));
 
     WarehouseSettings warehouse = readWarehouse(arbor.getConfig("warehouse"));
     Config calendarDefaults = arbor.getConfig("calendar");
+    planningDefaults = arbor.getConfig("planning");
     double defaultTolerance = readDouble(arbor.getConfig("checks"), "formula-tolerance", "checks", 0.0, 1e9);
-    checkKeys(arbor.getConfig("checks").root(), "checks", Set.of("formula-tolerance"));
+    checkKeys(arbor.getConfig("checks").root(), "checks", Set.of("formula-tolerance", "anomaly"));
+
+    Config qualityDefaults = arbor.getConfig("quality");
+    RunSettings runs = readRuns(arbor.getConfig("runs"));
 
     Config spark = arbor.getConfig("spark");
     checkKeys(spark.root(), "spark", Set.of("master", "conf"));
@@ -127,7 +136,7 @@ public final class ConfigLoader {
       ConfigValue value = sourcesObject.get(sourceId);
       if (checkId(sourceId, value, "source")
           && expectObject(value, "source " + sourceId)) {
-        SourceDef source = readSource(sourceId, ((ConfigObject) value).toConfig());
+        SourceDef source = readSource(sourceId, ((ConfigObject) value).toConfig(), qualityDefaults);
         if (source != null) {
           sources.put(sourceId, source);
         } else {
@@ -149,13 +158,20 @@ public final class ConfigLoader {
         TreeSettings treeSettings =
             readTreeSettings(treeId, treeConfig, calendarDefaults, defaultTolerance);
         Tree tree = readTree(treeId, treeConfig, sources);
-        if (tree != null && treeSettings != null) {
+        LinkScoringSettings linkScoring =
+            readLinkScoring(treeId, treeConfig, arbor, tree, treeSettings);
+        SlicingSettings slicing = readSlicing(treeId, treeConfig, arbor.getConfig("slicing"), tree);
+        AnomalySettings anomalies = readAnomalies(treeId, treeConfig, arbor.getConfig("checks"));
+        if (tree != null && treeSettings != null && linkScoring != null && slicing != null
+            && anomalies != null) {
           trees.put(treeId, tree);
-          settings.put(treeId, treeSettings);
+          settings.put(treeId, new TreeSettings(treeSettings.calendar(), treeSettings.grains(),
+              treeSettings.formulaTolerance(), linkScoring, slicing, anomalies,
+              treeSettings.planning()));
         }
       }
     }
-    return new ArborConfig(file, warehouse, sources, trees, settings, sparkMaster, sparkConf);
+    return new ArborConfig(file, warehouse, sources, trees, settings, runs, sparkMaster, sparkConf);
   }
 
   private WarehouseSettings readWarehouse(Config config) {
@@ -171,13 +187,49 @@ public final class ConfigLoader {
 
   // ---------------------------------------------------------------- sources
 
-  private SourceDef readSource(String id, Config config) {
+  private RunSettings readRuns(Config config) {
+    checkKeys(config.root(), "runs", Set.of("incremental", "restatement-days", "lock-timeout", "lock-wait"));
+    boolean incremental = readBoolean(config, "incremental", "runs");
+    int restatementDays = (int) readDouble(config, "restatement-days", "runs", 0, 366);
+    java.time.Duration lockTimeout = readDuration(config, "lock-timeout", "runs");
+    java.time.Duration lockWait = readDuration(config, "lock-wait", "runs");
+    if (lockTimeout.compareTo(java.time.Duration.ofSeconds(10)) < 0) {
+      problem(origin(config, "lock-timeout"), "runs",
+          "invalid lock-timeout " + lockTimeout + "; use at least 10s, or a run could lose its lease while it commits");
+    }
+    return new RunSettings(incremental, restatementDays, lockTimeout, lockWait);
+  }
+
+  private QualityRules readQuality(Config source, Config defaults, String subject, Set<String> columns) {
+    Config config = source.hasPath("quality") ? source.getConfig("quality").withFallback(defaults) : defaults;
+    String where = subject + " quality";
+    checkKeys(config.root(), where, Set.of("max-bad-share", "max-duplicate-share", "non-negative",
+        "future-tolerance", "require-entity-id", "fail-on-emptied-day"));
+    double maxBad = readDouble(config, "max-bad-share", where, 0.0, 1.0);
+    double maxDuplicates = readDouble(config, "max-duplicate-share", where, 0.0, 1.0);
+    List<String> nonNegative = new ArrayList<>();
+    for (String column : stringList(config, "non-negative", where)) {
+      String name = column.toLowerCase(Locale.ROOT);
+      if (!columns.contains(name)) {
+        problem(origin(config, "non-negative"), where,
+            "non-negative column '" + column + "' is not a column of the source" + suggestion(name, columns));
+      } else {
+        nonNegative.add(name);
+      }
+    }
+    java.time.Duration tolerance = readDuration(config, "future-tolerance", where);
+    boolean requireEntity = readBoolean(config, "require-entity-id", where);
+    boolean failOnEmptied = readBoolean(config, "fail-on-emptied-day", where);
+    return new QualityRules(maxBad, maxDuplicates, nonNegative, tolerance, requireEntity, failOnEmptied);
+  }
+
+  private SourceDef readSource(String id, Config config, Config qualityDefaults) {
     String subject = "source " + id;
     checkKeys(
         config.root(),
         subject,
         Set.of("table", "schema", "entity-id", "event-time", "event-id", "event-name", "derived",
-            "filter", "ingest"));
+            "filter", "ingest", "quality"));
     int before = problems.size();
 
     TableRef table = null;
@@ -249,11 +301,13 @@ public final class ConfigLoader {
 
     IngestSpec ingest = config.hasPath("ingest") ? readIngest(config.getConfig("ingest"), subject, schema, eventTime) : null;
 
+    QualityRules quality = readQuality(config, qualityDefaults, subject, columns);
+
     if (problems.size() > before) {
       return null;
     }
     return new SourceDef(id, table, schema, entityId, eventTime, eventId, eventName, derived,
-        filter, ingest, origin(config.origin()));
+        filter, ingest, quality, origin(config.origin()));
   }
 
   private IngestSpec readIngest(Config config, String subject, Map<String, String> schema, String eventTime) {
@@ -329,20 +383,151 @@ public final class ConfigLoader {
     }
     double tolerance = defaultTolerance;
     if (tree.hasPath("checks")) {
-      checkKeys(tree.getConfig("checks").root(), subject + " checks", Set.of("formula-tolerance"));
-      tolerance = readDouble(tree.getConfig("checks"), "formula-tolerance", subject, 0.0, 1e9);
+      checkKeys(tree.getConfig("checks").root(), subject + " checks", Set.of("formula-tolerance", "anomaly"));
+      if (tree.hasPath("checks.formula-tolerance")) {
+        tolerance = readDouble(tree.getConfig("checks"), "formula-tolerance", subject, 0.0, 1e9);
+      }
     }
+    PlanningSettings planning =
+        tree.hasPath("planning") && expectObject(tree.getValue("planning"), subject + " planning")
+            ? readPlanning(tree.getConfig("planning"), subject + " planning", grains)
+            : null;
     if (problems.size() > before) {
       return null;
     }
     grains.sort(null);
-    return new TreeSettings(new PeriodCalendar(zone, weekStart, fiscalStart), grains, tolerance);
+    return new TreeSettings(
+        new PeriodCalendar(zone, weekStart, fiscalStart), grains, tolerance, planning);
+  }
+
+  private PlanningSettings readPlanning(Config section, String subject, List<Grain> grains) {
+    Config config = section.withFallback(planningDefaults);
+    checkKeys(config.root(), subject,
+        Set.of("bets", "annotations", "cycle", "forecast-grain", "interval-level",
+            "annotation-window-days", "verdict"));
+    int before = problems.size();
+    String bets = ledgerLocation(config, "bets", subject);
+    if (bets == null && problems.size() == before) {
+      problem(origin(section.origin()), subject,
+          "missing key 'bets'; set it to the bet ledger, e.g. bets = \"../data/bets/bets.csv\"");
+    }
+    String annotations = ledgerLocation(config, "annotations", subject);
+    Grain cycle = planningGrain(config, "cycle", subject, grains);
+    Grain forecastGrain = planningGrain(config, "forecast-grain", subject, grains);
+    if (cycle != null && forecastGrain != null && forecastGrain.compareTo(cycle) > 0) {
+      problem(origin(config, "forecast-grain"), subject, "invalid forecast-grain '"
+          + forecastGrain.key() + "': it must not be longer than the cycle (" + cycle.key() + ")");
+    }
+    double level = readDouble(config, "interval-level", subject, 0.5, 0.999);
+    int window = (int) readDouble(config, "annotation-window-days", subject, 0, 366);
+    Config verdict = config.getConfig("verdict");
+    checkKeys(verdict.root(), subject + " verdict",
+        Set.of("validated-ratio", "partial-ratio", "indicator-min-change"));
+    double validated = readDouble(verdict, "validated-ratio", subject + " verdict", 0.0, 10.0);
+    double partial = readDouble(verdict, "partial-ratio", subject + " verdict", 0.0, 10.0);
+    double indicator = readDouble(verdict, "indicator-min-change", subject + " verdict", 0.0, 10.0);
+    if (partial > validated) {
+      problem(origin(verdict, "partial-ratio"), subject + " verdict", "invalid partial-ratio "
+          + partial + ": it must not exceed validated-ratio " + validated);
+    }
+    if (problems.size() > before) {
+      return null;
+    }
+    return new PlanningSettings(bets, annotations, cycle, forecastGrain, level, window,
+        new PlanningSettings.VerdictThresholds(validated, partial, indicator),
+        origin(section.origin()));
+  }
+
+  /**
+   * Resolves a ledger location against the top-level config's folder; checks that a local CSV
+   * file exists. Returns null when the key is unset or blank.
+   */
+  private String ledgerLocation(Config config, String key, String subject) {
+    String text = optionalString(config, key, "");
+    if (text.isBlank()) {
+      return null;
+    }
+    if (text.contains("://") || text.startsWith("/")) {
+      return text;
+    }
+    Path path = baseDir.resolve(text).normalize();
+    if (!Files.exists(path)) {
+      problem(origin(config, key), subject, key + " '" + text + "' not found (resolved to "
+          + path + "); paths are relative to the folder of the config file passed with --conf");
+    }
+    return path.toString();
+  }
+
+  private Grain planningGrain(Config config, String key, String subject, List<Grain> grains) {
+    String text = optionalString(config, key, "");
+    Grain grain = Grain.fromKey(text);
+    if (grain == null || grain == Grain.DAY) {
+      problem(origin(config, key), subject,
+          "invalid " + key + " '" + text + "'; expected week, month or quarter");
+      return null;
+    }
+    if (!grains.isEmpty() && !grains.contains(grain)) {
+      problem(origin(config, key), subject, key + " '" + text
+          + "' is not a grain of the tree; add it to calendar.grains " + grainKeys(grains));
+      return null;
+    }
+    return grain;
+  }
+
+  private static List<String> grainKeys(List<Grain> grains) {
+    return grains.stream().map(Grain::key).toList();
+  }
+
+  /** Reads a tree's slicing settings over the defaults of {@code arbor.slicing}; null on a problem. */
+  private SlicingSettings readSlicing(String treeId, Config tree, Config defaults, Tree parsed) {
+    String subject = "tree " + treeId + " slicing";
+    if (tree.hasPath("slicing") && !expectObject(tree.getValue("slicing"), subject)) {
+      return null;
+    }
+    Config slicing = tree.hasPath("slicing") ? tree.getConfig("slicing").withFallback(defaults) : defaults;
+    int before = problems.size();
+    checkKeys(slicing.root(), subject, Set.of("max-segments", "rank-by"));
+    int maxSegments = readInt(slicing, "max-segments", subject, 1, 1000);
+    String rankBy = slicing.getString("rank-by");
+    if (!rankBy.equals(SlicingSettings.RANK_BY_EVENTS) && parsed != null) {
+      Node node = parsed.nodes().get(rankBy);
+      if (node == null) {
+        problem(origin(slicing, "rank-by"), subject, "invalid rank-by '" + rankBy
+            + "'; expected events or the id of a count or sum measure node" + suggestion(rankBy, parsed.nodes().keySet()));
+      } else if (node.measure() == null || !node.measure().aggregation().isAdditive()) {
+        problem(origin(slicing, "rank-by"), subject, "invalid rank-by '" + rankBy
+            + "': segments are ranked by a total over the run's history, so the node must be a count or sum measure");
+      }
+    }
+    return problems.size() > before ? null : new SlicingSettings(maxSegments, rankBy);
+  }
+
+  /** Reads a tree's anomaly settings over the defaults of {@code arbor.checks.anomaly}; null on a problem. */
+  private AnomalySettings readAnomalies(String treeId, Config tree, Config checkDefaults) {
+    String subject = "tree " + treeId + " checks.anomaly";
+    Config defaults = checkDefaults.getConfig("anomaly");
+    if (tree.hasPath("checks.anomaly") && !expectObject(tree.getValue("checks.anomaly"), subject)) {
+      return null;
+    }
+    Config anomaly =
+        tree.hasPath("checks.anomaly") ? tree.getConfig("checks.anomaly").withFallback(defaults) : defaults;
+    int before = problems.size();
+    checkKeys(anomaly.root(), subject, Set.of("window", "min-history", "threshold"));
+    int window = readInt(anomaly, "window", subject, 2, 10_000);
+    int minHistory = readInt(anomaly, "min-history", subject, 2, 10_000);
+    double threshold = readDouble(anomaly, "threshold", subject, 0.0, 1e6);
+    if (problems.size() == before && minHistory > window) {
+      problem(origin(anomaly, "min-history"), subject, "invalid min-history " + minHistory
+          + "; it cannot exceed window " + window);
+    }
+    return problems.size() > before ? null : new AnomalySettings(window, minHistory, threshold);
   }
 
   private Tree readTree(String treeId, Config config, Map<String, SourceDef> sources) {
     String subject = "tree " + treeId;
     checkKeys(config.root(), subject,
-        Set.of("name", "north-star", "nodes", "links", "calendar", "checks", "dimensions", "description"));
+        Set.of("name", "north-star", "nodes", "links", "calendar", "checks", "dimensions", "slicing",
+            "description", LINKS_SCORING, "planning"));
     int before = problems.size();
 
     Map<String, Node> nodes = new LinkedHashMap<>();
@@ -605,7 +790,8 @@ public final class ConfigLoader {
     for (ConfigObject object : list) {
       Config link = object.toConfig();
       Origin where = origin(object.origin());
-      checkKeys(object, subject + " link", Set.of("from", "to", "kind", "expected-sign", "lag", "description"));
+      checkKeys(object, subject + " link", Set.of("from", "to", "kind", "expected-sign", "lag", "description",
+          "controls", "include-lagged-target", "transform"));
       int before = problems.size();
       String from = require(link, "from", subject + " link") ? link.getString("from") : null;
       String to = require(link, "to", subject + " link") ? link.getString("to") : null;
@@ -653,6 +839,214 @@ public final class ConfigLoader {
       }
     }
     return links;
+  }
+
+  // ---------------------------------------------------------------- link scoring
+
+  /**
+   * Reads a tree's links-scoring section over the defaults of arbor.links-scoring, and the
+   * scoring options written on its links (controls, include-lagged-target, transform). Returns
+   * null after recording problems.
+   */
+  private LinkScoringSettings readLinkScoring(
+      String treeId, Config tree, Config arbor, Tree parsed, TreeSettings treeSettings) {
+    String subject = "tree " + treeId + " " + LINKS_SCORING;
+    if (!expectObject(arbor.getValue(LINKS_SCORING), "arbor " + LINKS_SCORING)
+        || (tree.hasPath(LINKS_SCORING) && !expectObject(tree.getValue(LINKS_SCORING), subject))) {
+      return null;
+    }
+    Config defaults = arbor.getConfig(LINKS_SCORING);
+    Config config = tree.hasPath(LINKS_SCORING)
+        ? tree.getConfig(LINKS_SCORING).withFallback(defaults)
+        : defaults;
+    Set<String> keys = Set.of("enabled", "grains", "window", "transform", "min-points",
+        "q-threshold", "validate-after", "weaken-after", "hardening-min-r-squared",
+        "hardening-min-sign-stability", "confidence-level", "sign-stability-windows", "trend-on-levels",
+        "full-credit-q-value", "half-credit-points", "include-lagged-target");
+    checkKeys(config.root(), subject, keys);
+    int before = problems.size();
+    // A key set to null hides its default, and the readers below need every key.
+    for (String key : new java.util.TreeSet<>(keys)) {
+      require(config, key, subject);
+    }
+    if (problems.size() > before) {
+      return null;
+    }
+
+    boolean enabled = readBoolean(config, "enabled", subject);
+    int window = readInt(config, "window", subject, 3, 10_000);
+    int minPoints = readInt(config, "min-points", subject, 3, 10_000);
+    if (window < minPoints && problems.size() == before) {
+      problem(origin(config, "window"), subject, "window " + window + " is smaller than min-points "
+          + minPoints + ", so no link could ever be fitted; raise window or lower min-points");
+    }
+    SeriesTransform transform = enumValue(SeriesTransform.class, config, "transform", subject);
+    double qThreshold = readOpenUnitInterval(config, "q-threshold", subject);
+    int validateAfter = readInt(config, "validate-after", subject, 1, 10_000);
+    int weakenAfter = readInt(config, "weaken-after", subject, 1, 10_000);
+    double hardeningRSquared = readDouble(config, "hardening-min-r-squared", subject, 0.0, 1.0);
+    double hardeningStability = readDouble(config, "hardening-min-sign-stability", subject, 0.0, 1.0);
+    double confidenceLevel = readOpenUnitInterval(config, "confidence-level", subject);
+    int stabilityWindows = readInt(config, "sign-stability-windows", subject, 2, 1_000);
+    boolean trendOnLevels = readBoolean(config, "trend-on-levels", subject);
+    double fullCreditQ = readOpenUnitInterval(config, "full-credit-q-value", subject);
+    int halfCreditPoints = readInt(config, "half-credit-points", subject, 1, 10_000);
+    boolean laggedTarget = readBoolean(config, "include-lagged-target", subject);
+
+    boolean hasHypotheses = parsed != null && !parsed.linksOfKind(LinkKind.HYPOTHESIS).isEmpty();
+    // Default grains that the tree does not compute give way to the tree's finest grain above a
+    // day; grains that the tree lists itself must be computed.
+    boolean ownGrains = tree.hasPath(LINKS_SCORING + ".grains");
+    List<Grain> grains = new ArrayList<>();
+    for (String grainText : stringList(config, "grains", subject)) {
+      Grain grain = Grain.fromKey(grainText);
+      if (grain == null) {
+        problem(origin(config, "grains"), subject,
+            "invalid grain '" + grainText + "'; expected day, week, month or quarter");
+      } else if (!ownGrains && treeSettings != null && !treeSettings.grains().isEmpty()
+          && !treeSettings.grains().contains(grain)) {
+        Grain fallback = treeSettings.grains().stream()
+            .filter(g -> g != Grain.DAY).sorted().findFirst().orElse(Grain.DAY);
+        if (!grains.contains(fallback)) {
+          grains.add(fallback);
+        }
+      } else if (enabled && hasHypotheses && treeSettings != null
+          && !treeSettings.grains().contains(grain)) {
+        problem(origin(config, "grains"), subject, "grain '" + grainText
+            + "' is not computed for the tree (calendar grains "
+            + treeSettings.grains().stream().map(Grain::key).toList()
+            + "); add it to calendar.grains or remove it from " + LINKS_SCORING + ".grains");
+      } else if (!grains.contains(grain)) {
+        grains.add(grain);
+      }
+    }
+    if (grains.isEmpty() && enabled && problems.size() == before) {
+      problem(origin(config, "grains"), subject,
+          "grains is empty; list at least one grain, or set enabled = false");
+    }
+
+    Map<String, LinkScoringSettings.LinkOptions> options =
+        readLinkOptions(treeId, tree, parsed, laggedTarget, transform);
+    if (problems.size() > before || transform == null) {
+      return null;
+    }
+    grains.sort(null);
+    LinkScoringSettings settings = new LinkScoringSettings(enabled, grains, window, transform,
+        minPoints, qThreshold, validateAfter, weakenAfter, hardeningRSquared, hardeningStability,
+        confidenceLevel, stabilityWindows, trendOnLevels, fullCreditQ, halfCreditPoints, laggedTarget,
+        options);
+    if (enabled && parsed != null) {
+      checkLagsFitWindow(treeId, parsed, settings);
+    }
+    return problems.size() > before ? null : settings;
+  }
+
+  /** Reads controls, include-lagged-target and transform from each hypothesis link of the tree. */
+  private Map<String, LinkScoringSettings.LinkOptions> readLinkOptions(
+      String treeId, Config tree, Tree parsed, boolean defaultLaggedTarget,
+      SeriesTransform defaultTransform) {
+    Map<String, LinkScoringSettings.LinkOptions> options = new LinkedHashMap<>();
+    if (parsed == null || !tree.hasPath("links")) {
+      return options;
+    }
+    Set<String> ids = parsed.nodes().keySet();
+    for (ConfigObject object : tree.getObjectList("links")) {
+      Config link = object.toConfig();
+      if (!link.hasPath("controls") && !link.hasPath("include-lagged-target")
+          && !link.hasPath("transform")) {
+        continue;
+      }
+      String from = link.getString("from");
+      String to = link.getString("to");
+      String subject = "tree " + treeId + ", link " + from + " -> " + to;
+      List<String> controls = new ArrayList<>();
+      if (link.hasPath("controls")) {
+        for (String control : stringList(link, "controls", subject)) {
+          if (!ids.contains(control)) {
+            problem(origin(link, "controls"), subject,
+                "unknown control node '" + control + "'" + suggestion(control, ids));
+          } else if (control.equals(from) || control.equals(to)) {
+            problem(origin(link, "controls"), subject, "control '" + control
+                + "' is an end of the link; controls are other nodes that move both ends");
+          } else if (controls.contains(control)) {
+            problem(origin(link, "controls"), subject, "control '" + control + "' is listed twice");
+          } else {
+            controls.add(control);
+          }
+        }
+      }
+      boolean laggedTarget = link.hasPath("include-lagged-target")
+          ? readBoolean(link, "include-lagged-target", subject)
+          : defaultLaggedTarget;
+      SeriesTransform transform = link.hasPath("transform")
+          ? enumValue(SeriesTransform.class, link, "transform", subject)
+          : defaultTransform;
+      if (transform != null) {
+        options.put(from + "->" + to,
+            new LinkScoringSettings.LinkOptions(controls, laggedTarget, transform));
+      }
+    }
+    return options;
+  }
+
+  /**
+   * Checks that every hypothesis link can reach min-points aligned points at its smallest lag,
+   * because a window too short for the lag would report insufficient data at every run.
+   */
+  private void checkLagsFitWindow(String treeId, Tree tree, LinkScoringSettings settings) {
+    for (Link link : tree.linksOfKind(LinkKind.HYPOTHESIS)) {
+      LinkScoringSettings.LinkOptions options = settings.options(link);
+      int lost = link.lagMin()
+          + (options.transform() == SeriesTransform.LEVELS ? 0 : 1)
+          + (options.includeLaggedTarget() ? 1 : 0);
+      int reachable = settings.window() - lost;
+      if (reachable < settings.minPoints()) {
+        problem(link.origin(), "tree " + treeId + ", link " + link.from() + " -> " + link.to(),
+            "lag " + link.lagMin() + " leaves at most " + reachable + " aligned points in a "
+                + LINKS_SCORING + " window of " + settings.window() + " periods (transform "
+                + options.transform().name().toLowerCase(Locale.ROOT) + "), below min-points "
+                + settings.minPoints() + "; shorten the lag or raise " + LINKS_SCORING + ".window");
+      }
+    }
+  }
+
+  private int readInt(Config config, String key, String subject, int min, int max) {
+    ConfigValue value = config.getValue(key);
+    Object raw = value.unwrapped();
+    if (!(raw instanceof Number number) || number.doubleValue() != Math.rint(number.doubleValue())) {
+      problem(origin(value.origin()), subject,
+          "invalid " + key + " '" + raw + "'; expected a whole number from " + min + " to " + max);
+      return min;
+    }
+    long whole = number.longValue();
+    if (whole < min || whole > max) {
+      problem(origin(value.origin()), subject,
+          "invalid " + key + " " + whole + "; expected " + min + " to " + max);
+      return min;
+    }
+    return (int) whole;
+  }
+
+  private double readOpenUnitInterval(Config config, String key, String subject) {
+    ConfigValue value = config.getValue(key);
+    Object raw = value.unwrapped();
+    if (!(raw instanceof Number number)
+        || !(number.doubleValue() > 0.0 && number.doubleValue() < 1.0)) {
+      problem(origin(value.origin()), subject,
+          "invalid " + key + " '" + raw + "'; expected a number strictly between 0 and 1");
+      return 0.5;
+    }
+    return number.doubleValue();
+  }
+
+  private boolean readBoolean(Config config, String key, String subject) {
+    try {
+      return config.getBoolean(key);
+    } catch (ConfigException.WrongType e) {
+      problem(origin(config, key), subject,
+          "invalid " + key + " '" + config.getValue(key).unwrapped() + "'; expected true or false");
+      return false;
+    }
   }
 
   // ---------------------------------------------------------------- helpers
@@ -725,6 +1119,20 @@ public final class ConfigLoader {
     } catch (ConfigException.WrongType e) {
       problem(origin(config, key), subject, "invalid " + key + " '" + config.getValue(key).unwrapped() + "'; expected a number");
       return min;
+    }
+  }
+
+  private java.time.Duration readDuration(Config config, String key, String subject) {
+    try {
+      java.time.Duration value = config.getDuration(key);
+      if (value.isNegative()) {
+        problem(origin(config, key), subject, "invalid " + key + " " + value + "; expected a duration of 0 or more");
+      }
+      return value;
+    } catch (ConfigException.BadValue | ConfigException.WrongType e) {
+      problem(origin(config, key), subject, "invalid " + key + " '" + config.getValue(key).unwrapped()
+          + "'; expected a duration such as 30s, 10m or 1d");
+      return java.time.Duration.ZERO;
     }
   }
 

@@ -15,6 +15,7 @@ import java.util.Map;
  * @param derived derived column name to Spark SQL expression, computed at scan time
  * @param filter Spark SQL predicate applied to every measure of the source, or null
  * @param ingest how {@code ingest} fills the table, or null when the table is filled elsewhere
+ * @param quality the data-quality gates that runs apply to the source's events
  */
 public record SourceDef(
     String id,
@@ -27,4 +28,5 @@ public record SourceDef(
     Map<String, String> derived,
     String filter,
     IngestSpec ingest,
+    QualityRules quality,
     Origin origin) {}

@@ -44,6 +44,9 @@ public final class IngestJob {
   /** Extra column: when the row was loaded (UTC). */
   public static final String INGESTED_AT = "arbor_ingested_at";
 
+  /** Value of quarantine.found_by for rows that ingest rejected. */
+  public static final String FOUND_BY_INGEST = "ingest";
+
   /** Outcome of an ingest. */
   public record Result(String runId, long rowsLoaded, long rowsQuarantined) {}
 
@@ -162,6 +165,8 @@ public final class IngestJob {
             .where(col("arbor_reason").notEqual(""))
             .select(
                 lit(source.id()).as("source_id"),
+                lit(FOUND_BY_INGEST).as("found_by"),
+                lit(null).cast("date").as("event_date"),
                 col(SOURCE_FILE).as("source_file"),
                 col("arbor_raw_row").as("raw_row"),
                 col("arbor_reason").as("reason"),
@@ -174,16 +179,35 @@ public final class IngestJob {
     long loaded = committer.stageToPath("events_" + source.id(), table, events,
         replaceAll ? new OutputCommitter.ReplaceWhere("true") : new OutputCommitter.ReplaceWhere(filesPredicate));
     long quarantined = committer.stage("quarantine", quarantine,
-        new OutputCommitter.ReplaceWhere("source_id = '" + source.id() + "'"
+        new OutputCommitter.ReplaceWhere("source_id = '" + source.id() + "' AND found_by = '" + FOUND_BY_INGEST + "'"
             + (replaceAll ? "" : " AND " + filesPredicate.replace(SOURCE_FILE, "source_file"))));
+    // Runs find the days whose events changed from the change data feed; enable it before this
+    // ingest's commit when the table exists, so that the commit itself is in the feed.
+    boolean existed = locator.isDeltaTable(table);
+    if (existed) {
+      enableChangeDataFeed(table);
+    }
     committer.commitAll();
     converted.unpersist();
+    if (!existed) {
+      enableChangeDataFeed(table);
+    }
     record.input(source.id(), -1, loaded + quarantined);
     record.rowsWritten(committer.rowsWritten());
     record.step("ingest", (System.nanoTime() - started) / 1_000_000);
     LOG.info("Ingest finished: {} rows loaded into {}, {} rows quarantined, {} ms", loaded, table,
         quarantined, (System.nanoTime() - started) / 1_000_000);
     return new Result(runId, loaded, quarantined);
+  }
+
+  private void enableChangeDataFeed(String table) {
+    String enabled =
+        spark.sql("SHOW TBLPROPERTIES delta.`" + table + "`").where(col("key").equalTo("delta.enableChangeDataFeed"))
+            .select("value").collectAsList().stream().map(r -> r.getString(0)).findFirst().orElse("false");
+    if (!"true".equalsIgnoreCase(enabled)) {
+      spark.sql("ALTER TABLE delta.`" + table + "` SET TBLPROPERTIES (delta.enableChangeDataFeed = true)");
+      LOG.info("Enabled the change data feed of {}, so that runs recompute only the days that change", table);
+    }
   }
 
   /** Returns a predicate selecting the rows previously loaded from the files being read. */

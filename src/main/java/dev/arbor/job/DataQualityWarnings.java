@@ -3,12 +3,14 @@ package dev.arbor.job;
 import static org.apache.spark.sql.functions.array_contains;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.greatest;
 
+import dev.arbor.compute.NodeValuesComputer;
 import dev.arbor.compute.SourceScanner;
 import dev.arbor.tree.Node;
 import dev.arbor.tree.Tree;
@@ -16,6 +18,7 @@ import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
@@ -25,6 +28,9 @@ import org.apache.spark.sql.functions;
  * and what to look at. The run logs them and records them in the runs table.
  */
 final class DataQualityWarnings {
+  /** Relative residual (of the larger parent value) that formula splits stay below. */
+  static final double RESIDUAL_BOUND = 1e-9;
+
   private DataQualityWarnings() {}
 
   static List<String> forScan(String sourceId, SourceScanner.ScanCounts counts) {
@@ -44,9 +50,13 @@ final class DataQualityWarnings {
     return warnings;
   }
 
-  /** Counts, per node, the periods flagged for a formula gap or a division by zero. */
-  static List<String> forNodeValues(Dataset<Row> nodeValues, double tolerance) {
+  /**
+   * Counts, per node, the periods flagged for a formula gap or a division by zero in the totals;
+   * segments repeat their total's problems, so they are not counted again.
+   */
+  static List<String> forNodeValues(Dataset<Row> allValues, double tolerance) {
     List<String> warnings = new ArrayList<>();
+    Dataset<Row> nodeValues = allValues.where(col("dimension").equalTo(NodeValuesComputer.ALL));
     List<Row> gaps =
         nodeValues
             .where(array_contains(col("quality_flags"), "formula_gap"))
@@ -78,6 +88,39 @@ final class DataQualityWarnings {
     for (Row row : divisions) {
       warnings.add("Node " + row.getString(0) + ": divisor is 0 in " + row.getLong(2) + " "
           + row.getString(1) + " periods that had events; the value is null there");
+    }
+    return warnings;
+  }
+
+  /**
+   * Warns about changes that could not be split among a node's children, and about formula
+   * splits whose residual exceeds the bound the attribution guarantees (which would be a bug).
+   */
+  static List<String> forAttribution(Dataset<Row> changeAttribution) {
+    List<String> warnings = new ArrayList<>();
+    List<Row> unattributed =
+        changeAttribution
+            .where(col("method").equalTo("unattributed"))
+            .groupBy("parent_id", "grain", "note")
+            .agg(countDistinct(col("period_start"), col("comparison"), col("dimension"), col("segment")))
+            .orderBy("parent_id", "grain", "note")
+            .collectAsList();
+    for (Row row : unattributed) {
+      warnings.add("Node " + row.getString(0) + ": the change of " + row.getLong(3) + " "
+          + row.getString(1) + " period comparisons was not split among its children: " + row.getString(2));
+    }
+    Column scale = greatest(abs(col("parent_base_value")), abs(col("parent_value")));
+    List<Row> inexact =
+        changeAttribution
+            .where(col("method").isin("additive", "lmdi", "shapley")
+                .and(abs(col("residual")).gt(lit(RESIDUAL_BOUND).multiply(scale))))
+            .groupBy("parent_id")
+            .agg(count(lit(1)))
+            .orderBy("parent_id")
+            .collectAsList();
+    for (Row row : inexact) {
+      warnings.add("Node " + row.getString(0) + ": " + row.getLong(1) + " contributions do not add up"
+          + " to the change within " + RESIDUAL_BOUND + " of the value; see change_attribution.residual");
     }
     return warnings;
   }

@@ -28,7 +28,29 @@ final class OutputTables {
         col("tree_id"), col("tree_version"), col("node_id"), col("grain"), col("period_start"),
         col("period_end"), col("dimension"), col("segment"), col("value"), col("previous_value"),
         col("change"), col("change_pct"), col("formula_value"), col("formula_gap"),
-        col("is_complete"), col("quality_flags"), col("run_id"), col("computed_at"));
+        col("is_complete"), col("quality_flags"), col("run_id"), col("computed_at"),
+        col("numerator"), col("denominator"), col("anomaly_score"));
+  }
+
+  static Dataset<Row> changeAttributionColumns(Dataset<Row> rows) {
+    return rows.select(
+        col("tree_id"), col("tree_version"), col("grain"), col("period_start"), col("period_end"),
+        col("is_complete"), col("comparison"), col("base_period_start"), col("dimension"),
+        col("segment"), col("parent_id"), col("child_id"), col("method"), col("contribution"),
+        col("share"), col("parent_base_value"), col("parent_value"), col("parent_change"),
+        col("child_base_value"), col("child_value"), col("residual"), col("note"), col("run_id"),
+        col("computed_at"));
+  }
+
+  static Dataset<Row> rootCauseColumns(Dataset<Row> rows) {
+    return rows.select(
+        col("tree_id"), col("tree_version"), col("grain"), col("period_start"), col("period_end"),
+        col("is_complete"), col("comparison"), col("base_period_start"), col("dimension"),
+        col("segment"), col("north_star_id"), col("north_star_base_value"),
+        col("north_star_value"), col("north_star_change"), col("explained_change"),
+        col("unexplained_change"), col("rank"), col("leaf_id"), col("path"), col("steps"),
+        col("contribution"), col("share"), col("leaf_change"), col("segment_drivers"),
+        col("run_id"), col("computed_at"));
   }
 
   static Dataset<Row> treeVersionRow(SparkSession spark, Tree tree, TreeDefinition definition, String runId) {

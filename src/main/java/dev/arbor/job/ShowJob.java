@@ -5,8 +5,10 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 
 import dev.arbor.ArborException;
+import dev.arbor.attribution.ChangeAttribution;
 import dev.arbor.compute.NodeValuesComputer;
 import dev.arbor.config.ArborConfig;
+import dev.arbor.links.LinkScoreSummaries;
 import dev.arbor.period.Grain;
 import dev.arbor.store.TableLocator;
 import dev.arbor.tree.Link;
@@ -23,7 +25,7 @@ import java.util.Set;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
-/** Prints a tree's values for one period as an indented text tree. */
+/** Prints a tree's values for one period as an indented text tree, or the trace of its change. */
 public final class ShowJob {
   private final SparkSession spark;
   private final ArborConfig config;
@@ -92,14 +94,57 @@ public final class ShowJob {
     List<Link> hypotheses = tree.linksOfKind(LinkKind.HYPOTHESIS);
     if (!hypotheses.isEmpty()) {
       out.append("\nHypothesis links\n");
+      Map<String, List<String>> scores = LinkScoreSummaries.latest(locator, tree.id());
       for (Link link : hypotheses) {
         out.append("  ").append(link.from()).append(" -> ").append(link.to())
             .append("  expected ").append(link.expectedSign().name().toLowerCase(Locale.ROOT))
             .append(", lag ").append(link.lagMin()).append("..").append(link.lagMax())
             .append(link.description().isEmpty() ? "" : "  " + link.description()).append('\n');
+        for (String score : scores.getOrDefault(link.id(), List.of("not scored yet"))) {
+          out.append("      ").append(score).append('\n');
+        }
       }
     }
     return out.toString();
+  }
+
+  /**
+   * Returns the root-cause trace of the North Star's change from the previous period, for the
+   * period starting {@code periodStart} or the latest complete period when it is null: the leaf
+   * paths by absolute contribution, each with its steps and the segments that drove the leaf.
+   */
+  public String explain(String treeId, Grain grain, LocalDate periodStart) {
+    Tree tree = config.tree(treeId);
+    TableLocator locator = new TableLocator(spark, config.warehouse());
+    if (!locator.exists("root_cause")) {
+      throw ArborException.usage("No root_cause table in " + config.warehouse().path()
+          + "; run 'jobs/arbor run' first, or pass the --warehouse that the run used");
+    }
+    var traces =
+        locator.read("root_cause")
+            .where(col("tree_id").equalTo(tree.id())
+                .and(col("grain").equalTo(grain.key()))
+                .and(col("comparison").equalTo(ChangeAttribution.PREVIOUS_PERIOD))
+                .and(col("dimension").equalTo(NodeValuesComputer.ALL)));
+    LocalDate period = periodStart;
+    if (period == null) {
+      Row latest = traces.where(col("is_complete")).agg(max("period_start")).head();
+      if (latest.isNullAt(0)) {
+        throw ArborException.usage("No complete " + grain.key() + " with a previous period for tree "
+            + tree.id() + " in root_cause; run the tree with a later --as-of, or pass --grain day");
+      }
+      period = latest.getDate(0).toLocalDate();
+    }
+    List<Row> paths =
+        traces.where(col("period_start").equalTo(lit(java.sql.Date.valueOf(period))))
+            .orderBy("rank")
+            .collectAsList();
+    if (paths.isEmpty()) {
+      throw ArborException.usage("No trace of the " + grain.key() + " starting " + period + " for tree "
+          + tree.id() + " in root_cause; the North Star has no value there or in the period before,"
+          + " or no run covered it");
+    }
+    return ExplainText.render(tree, grain, paths);
   }
 
   private void appendNode(

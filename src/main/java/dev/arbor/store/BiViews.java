@@ -55,14 +55,32 @@ public final class BiViews {
     return statements;
   }
 
-  /** Creates every view, as temporary views when {@code temporary} (for a folder warehouse). */
+  /**
+   * Creates every view whose tables exist, as temporary views when {@code temporary} (for a folder
+   * warehouse). Views over tables that no run has written yet, such as link_scores in a warehouse
+   * without hypothesis links, are left out, because Spark cannot analyze them.
+   */
   public static List<String> create(SparkSession spark, TableLocator locator, boolean temporary) {
+    Map<String, String> sources = readAll();
     List<String> created = new ArrayList<>();
     for (Map.Entry<String, String> view : statements(locator, temporary).entrySet()) {
-      spark.sql(view.getValue());
-      created.add(view.getKey());
+      if (tablesExist(sources.get(view.getKey()), locator)) {
+        spark.sql(view.getValue());
+        created.add(view.getKey());
+      }
     }
     return created;
+  }
+
+  private static boolean tablesExist(String sql, TableLocator locator) {
+    Matcher matcher = PLACEHOLDER.matcher(stripComments(sql));
+    while (matcher.find()) {
+      String name = matcher.group(1);
+      if (!name.equals("view_prefix") && !locator.exists(name)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String stripComments(String sql) {

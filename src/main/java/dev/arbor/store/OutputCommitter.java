@@ -5,14 +5,19 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +45,9 @@ public final class OutputCommitter {
   /** Appends the staged rows. */
   public record Append() implements WriteMode {}
 
+  /** Replaces the whole table, its schema included (state tables whose columns follow the tree). */
+  public record Overwrite() implements WriteMode {}
+
   /** Called after each table commit; tests use it to inject failures. */
   public interface CommitListener {
     void committed(String table);
@@ -50,11 +58,22 @@ public final class OutputCommitter {
    * refers to it. {@code hasDdl} is true for output tables, which sql/ddl defines, and false for
    * event tables, which the first write creates from the staged schema.
    */
-  private record Staged(String table, String stagingPath, WriteMode mode, String target, String sqlName, boolean hasDdl) {}
+  private record Staged(
+      String table, String stagingPath, WriteMode mode, String target, String sqlName, boolean hasDdl,
+      String ddlName) {}
+
+  /** Attempts per table commit when a concurrent writer wins the race for the same files. */
+  private static final int COMMIT_ATTEMPTS = 3;
 
   private final SparkSession spark;
   private final TableLocator locator;
   private final String runId;
+  /**
+   * Delta transaction id of this committer's writes: a commit retried after it had in fact landed
+   * (the error came after the log entry was written) is skipped by Delta instead of applied twice.
+   * One per committer, so a new attempt of a run, which computes afresh, always writes.
+   */
+  private final String txnAppId;
   private final List<Staged> staged = new ArrayList<>();
   private final Map<String, Long> rowsWritten = new LinkedHashMap<>();
   private CommitListener listener = table -> {};
@@ -63,6 +82,7 @@ public final class OutputCommitter {
     this.spark = spark;
     this.locator = locator;
     this.runId = runId;
+    this.txnAppId = "arbor:" + runId + ":" + java.util.UUID.randomUUID();
   }
 
   public void setListener(CommitListener listener) {
@@ -74,20 +94,75 @@ public final class OutputCommitter {
     return stage(table, rows, mode, locator.output(table), locator.sqlName(table), true);
   }
 
+  /**
+   * Stages rows for the output table {@code table} under the staging name {@code name}, for a run
+   * that writes one table in several parts (one per source).
+   */
+  public long stage(String name, Dataset<Row> rows, WriteMode mode, String table) {
+    return stage(name, rows, mode, locator.output(table), locator.sqlName(table), true, table);
+  }
+
   /** Stages rows for a Delta table at a path of its own, created by the first write. */
   public long stageToPath(String name, String path, Dataset<Row> rows, WriteMode mode) {
     return stage(name, rows, mode, path, "delta.`" + path + "`", false);
   }
 
   private long stage(String table, Dataset<Row> rows, WriteMode mode, String target, String sqlName, boolean hasDdl) {
+    return stage(table, rows, mode, target, sqlName, hasDdl, table);
+  }
+
+  private long stage(
+      String table, Dataset<Row> rows, WriteMode mode, String target, String sqlName, boolean hasDdl,
+      String ddlName) {
     String path = locator.warehousePath("_staging/" + runId + "/" + table);
     long started = System.nanoTime();
-    rows.write().format("delta").mode("overwrite").save(path);
-    long count = spark.read().format("delta").load(path).count();
-    staged.add(new Staged(table, path, mode, target, sqlName, hasDdl));
+    // Plain Parquet: the staged copy is read once by the commit and never updated, so it needs
+    // no transaction log, and skipping Delta's log and statistics halves the cost of a stage.
+    rows.write().mode("overwrite").parquet(path);
+    long count = spark.read().parquet(path).count();
+    staged.add(new Staged(table, path, mode, target, sqlName, hasDdl, ddlName));
     rowsWritten.put(table, count);
     LOG.info("Staged {}: {} rows in {} ms", table, count, (System.nanoTime() - started) / 1_000_000);
     return count;
+  }
+
+  /**
+   * Returns the rows that an output table will hold once this run commits: for a table staged
+   * with ReplaceWhere, the staged rows plus the committed rows outside the predicate; for an
+   * appended table, both; otherwise the committed table. Returns null when the table neither
+   * exists nor is staged. Steps that read what an earlier step of the same run wrote use this,
+   * so a run never reads its own outputs from a half-committed warehouse.
+   */
+  public Dataset<Row> readAfterCommit(String table) {
+    Staged entry = null;
+    for (Staged candidate : staged) {
+      if (candidate.table().equals(table)) {
+        entry = candidate;
+      }
+    }
+    boolean exists = locator.exists(table);
+    if (entry == null) {
+      return exists ? locator.read(table) : null;
+    }
+    Dataset<Row> rows = spark.read().parquet(entry.stagingPath());
+    if (!exists || entry.mode() instanceof InsertNew) {
+      return exists ? locator.read(table).unionByName(rows, true) : rows;
+    }
+    Dataset<Row> committed = locator.read(table);
+    if (entry.mode() instanceof ReplaceWhere replace) {
+      committed = committed.where("NOT (" + replace.predicate() + ")");
+    }
+    return committed.unionByName(rows, true);
+  }
+
+  /** Returns the rows staged for {@code table}, as the commit will write them. */
+  public Dataset<Row> staged(String table) {
+    for (Staged entry : staged) {
+      if (entry.table().equals(table)) {
+        return spark.read().parquet(entry.stagingPath());
+      }
+    }
+    throw new IllegalStateException("Nothing staged for " + table);
   }
 
   public Map<String, Long> rowsWritten() {
@@ -104,12 +179,12 @@ public final class OutputCommitter {
     try {
       for (Staged entry : staged) {
         if (entry.hasDdl()) {
-          ensureTable(entry.table());
+          ensureTable(entry.ddlName());
         }
         boolean exists = !entry.hasDdl() ? locator.isDeltaTable(entry.target()) : true;
         versionsBefore.put(entry.sqlName(), exists ? locator.deltaVersion(entry.target()) : -1L);
         long started = System.nanoTime();
-        commit(entry, exists);
+        commitWithRetry(entry, exists);
         committed.add(entry.sqlName());
         LOG.info(
             "Committed {} (version {}) in {} ms",
@@ -127,19 +202,42 @@ public final class OutputCommitter {
     }
   }
 
+  private void commitWithRetry(Staged entry, boolean exists) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        commit(entry, exists);
+        return;
+      } catch (RuntimeException e) {
+        if (!DeltaConflicts.isConflict(e) || attempt >= COMMIT_ATTEMPTS) {
+          throw e;
+        }
+        LOG.warn("Commit of {} conflicted with a concurrent writer (attempt {} of {}); retrying",
+            entry.table(), attempt, COMMIT_ATTEMPTS, e);
+        exists = !entry.hasDdl() ? locator.isDeltaTable(entry.target()) : true;
+      }
+    }
+  }
+
+  /** Writes with this committer's Delta transaction id; each table gets one write per committer. */
+  private org.apache.spark.sql.DataFrameWriter<Row> writer(Dataset<Row> rows, String mode) {
+    return rows.write().format("delta").mode(mode).option("txnAppId", txnAppId).option("txnVersion", 1L);
+  }
+
   private void commit(Staged entry, boolean exists) {
-    Dataset<Row> rows = spark.read().format("delta").load(entry.stagingPath());
+    Dataset<Row> rows = spark.read().parquet(entry.stagingPath());
     String target = entry.target();
     boolean catalog = entry.hasDdl() && locator.warehouse().usesCatalog();
     if (!exists) {
-      rows.write().format("delta").mode("overwrite").save(target);
+      writer(rows, "overwrite").save(target);
     } else if (entry.mode() instanceof ReplaceWhere replace) {
-      var writer = rows.write().format("delta").mode("overwrite").option("replaceWhere", replace.predicate());
+      var writer = writer(rows, "overwrite").option("replaceWhere", replace.predicate());
       if (catalog) {
         writer.saveAsTable(target);
       } else {
         writer.save(target);
       }
+    } else if (entry.mode() instanceof Overwrite) {
+      writer(rows, "overwrite").option("overwriteSchema", "true").save(target);
     } else if (entry.mode() instanceof InsertNew insert) {
       String view = "arbor_staged_" + entry.table() + "_" + Math.abs(runId.hashCode());
       rows.createOrReplaceTempView(view);
@@ -153,11 +251,19 @@ public final class OutputCommitter {
       spark.catalog().dropTempView(view);
     } else {
       if (catalog) {
-        rows.write().format("delta").mode("append").saveAsTable(target);
+        writer(rows, "append").saveAsTable(target);
       } else {
-        rows.write().format("delta").mode("append").save(target);
+        writer(rows, "append").save(target);
       }
     }
+  }
+
+  /**
+   * Removes this committer's staging folder; for a run that stops before {@link #commitAll}. Safe
+   * to call after it too.
+   */
+  public void discard() {
+    deleteStaging();
   }
 
   private void rollBack(List<String> committed, Map<String, Long> versionsBefore) {
@@ -179,16 +285,67 @@ public final class OutputCommitter {
     }
   }
 
-  /** Creates an output table from its DDL in sql/ddl when it does not exist. */
+  /**
+   * Creates an output table from its DDL in sql/ddl when it does not exist, and adds the columns
+   * of the DDL that an existing table lacks (a table created by an older release), with their
+   * comments, by ALTER TABLE ADD COLUMNS. Added columns must be nullable.
+   */
   public void ensureTable(String table) {
-    if (locator.exists(table)) {
+    if (!locator.exists(table)) {
+      if (locator.warehouse().usesCatalog()) {
+        spark.sql("CREATE DATABASE IF NOT EXISTS " + locator.warehouse().catalogDatabase());
+      }
+      String ddl = readDdl(table).replace("${table}", locator.sqlName(table));
+      spark.sql(ddl);
       return;
     }
-    if (locator.warehouse().usesCatalog()) {
-      spark.sql("CREATE DATABASE IF NOT EXISTS " + locator.warehouse().catalogDatabase());
+    Set<String> present = new HashSet<>();
+    for (StructField field : locator.read(table).schema().fields()) {
+      present.add(field.name().toLowerCase(Locale.ROOT));
     }
-    String ddl = readDdl(table).replace("${table}", locator.sqlName(table));
-    spark.sql(ddl);
+    List<String> added = new ArrayList<>();
+    for (StructField field : ddlColumns(table).fields()) {
+      if (present.contains(field.name().toLowerCase(Locale.ROOT))) {
+        continue;
+      }
+      if (!field.nullable()) {
+        throw ArborException.output("Cannot upgrade " + locator.sqlName(table) + ": column "
+            + field.name() + " is NOT NULL in sql/ddl/" + table + ".sql, and Delta adds only nullable"
+            + " columns to an existing table. Recreate the table, or make the column nullable.", null);
+      }
+      String comment = field.getComment().isDefined() ? field.getComment().get() : "";
+      spark.sql("ALTER TABLE " + locator.sqlName(table) + " ADD COLUMNS (`" + field.name() + "` "
+          + field.dataType().sql() + " COMMENT '" + comment.replace("\\", "\\\\").replace("'", "\\'") + "')");
+      added.add(field.name());
+    }
+    if (!added.isEmpty()) {
+      LOG.info("Added columns {} to {}, as sql/ddl/{}.sql defines them", added, table, table);
+    }
+  }
+
+  /** Returns the columns of an output table's DDL, with their comments in the field metadata. */
+  static StructType ddlColumns(String table) {
+    String ddl = readDdl(table);
+    int start = ddl.indexOf('(', ddl.indexOf("${table}"));
+    int depth = 0;
+    boolean quoted = false;
+    for (int i = start; i < ddl.length(); i++) {
+      char c = ddl.charAt(i);
+      if (quoted) {
+        if (c == '\\') {
+          i++;
+        } else if (c == '\'') {
+          quoted = false;
+        }
+      } else if (c == '\'') {
+        quoted = true;
+      } else if (c == '(') {
+        depth++;
+      } else if (c == ')' && --depth == 0) {
+        return StructType.fromDDL(ddl.substring(start + 1, i));
+      }
+    }
+    throw new IllegalStateException("Cannot find the column list in sql/ddl/" + table + ".sql");
   }
 
   static String readDdl(String table) {

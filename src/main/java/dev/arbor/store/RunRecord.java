@@ -15,6 +15,10 @@ public record RunRecord(
     String treeVersion,
     LocalDate asOf,
     LocalDate from,
+    LocalDate to,
+    String backfillId,
+    String recompute,
+    Map<String, List<LocalDate>> periodsRecomputed,
     String status,
     Instant startedAt,
     Instant endedAt,
@@ -22,6 +26,7 @@ public record RunRecord(
     Map<String, Long> rowsRead,
     Map<String, Long> rowsWritten,
     Map<String, Long> stepMillis,
+    Map<String, Long> qualityCounts,
     List<String> warnings,
     String errorCategory,
     String errorMessage) {
@@ -39,6 +44,11 @@ public record RunRecord(
     private String treeVersion;
     private LocalDate asOf;
     private LocalDate from;
+    private LocalDate to;
+    private String backfillId;
+    private String recompute;
+    private final Map<String, List<LocalDate>> periodsRecomputed = new LinkedHashMap<>();
+    private final Map<String, Long> qualityCounts = new LinkedHashMap<>();
     private final Map<String, Long> inputVersions = new LinkedHashMap<>();
     private final Map<String, Long> rowsRead = new LinkedHashMap<>();
     private final Map<String, Long> rowsWritten = new LinkedHashMap<>();
@@ -58,6 +68,30 @@ public record RunRecord(
     public Builder range(LocalDate asOf, LocalDate from) {
       this.asOf = asOf;
       this.from = from;
+      return this;
+    }
+
+    /** Sets the last day of a backfill chunk and the backfill it belongs to. */
+    public Builder chunk(LocalDate last, String backfill) {
+      this.to = last;
+      this.backfillId = backfill;
+      return this;
+    }
+
+    /** Records whether the run recomputed everything or some days, and why. */
+    public Builder recompute(String summary) {
+      this.recompute = summary;
+      return this;
+    }
+
+    public Builder periodsRecomputed(Map<String, List<LocalDate>> periods) {
+      periodsRecomputed.putAll(periods);
+      return this;
+    }
+
+    /** Records the count of one data-quality gate, keyed {@code source.gate}. */
+    public Builder qualityCount(String key, long count) {
+      qualityCounts.put(key, count);
       return this;
     }
 
@@ -86,9 +120,11 @@ public record RunRecord(
     }
 
     private RunRecord build(String status, List<String> warnings, String category, String message) {
-      return new RunRecord(runId, command, treeId, treeVersion, asOf, from, status, startedAt,
-          Instant.now(), Map.copyOf(inputVersions), Map.copyOf(rowsRead), Map.copyOf(rowsWritten),
-          Map.copyOf(stepMillis), List.copyOf(warnings), category, message);
+      return new RunRecord(runId, command, treeId, treeVersion, asOf, from, to, backfillId,
+          recompute, Map.copyOf(periodsRecomputed), status, startedAt, Instant.now(),
+          Map.copyOf(inputVersions), Map.copyOf(rowsRead), Map.copyOf(rowsWritten),
+          Map.copyOf(stepMillis), Map.copyOf(qualityCounts), List.copyOf(warnings), category,
+          message);
     }
   }
 }

@@ -93,6 +93,12 @@ class MainTest {
   }
 
   @Test
+  void linksWithInvalidDateExits2BeforeSparkStarts() {
+    assertThat(run("links", "--conf", "conf/demo.conf", "--as-of", "2011-12-32")).isEqualTo(2);
+    assertThat(errors()).contains("Invalid --as-of '2011-12-32'; expected a date such as 2011-12-09");
+  }
+
+  @Test
   void invalidGrainExits2() {
     assertThat(run("show", "--conf", "conf/demo.conf", "--grain", "fortnight")).isEqualTo(2);
     assertThat(errors()).contains("Invalid --grain 'fortnight'");

@@ -44,7 +44,9 @@ class RunJobTest extends SparkTestBase {
         .addWithId("b", "u2", "2024-01-03T10:00:00Z", "purchase", "4.00")
         .addWithId("c", "u2", "2024-01-09T10:00:00Z", "purchase", "6.00")
         .writeDelta(spark, warehouse + "/events");
-    ArborConfig config = TestConfigs.load(dir, TestConfigs.eventsSource(sourceExtra) + TREE);
+    // Event "a" is in the table twice on purpose; the duplicate gate must let that through.
+    ArborConfig config = TestConfigs.load(dir,
+        TestConfigs.eventsSource(sourceExtra + "\nquality { max-duplicate-share = 0.5 }") + TREE);
     return config.withWarehouse(new WarehouseSettings(warehouse, ""));
   }
 
@@ -90,7 +92,7 @@ class RunJobTest extends SparkTestBase {
 
     RunJob.Result first = job.run(new RunJob.Options("t", AS_OF, null));
     List<Row> before = nodeValues(config).drop("run_id", "computed_at").orderBy("node_id", "grain", "period_start").collectAsList();
-    RunJob.Result second = job.run(new RunJob.Options("t", AS_OF, null));
+    RunJob.Result second = job.run(new RunJob.Options("t", AS_OF, null, true, null, null));
     List<Row> after = nodeValues(config).drop("run_id", "computed_at").orderBy("node_id", "grain", "period_start").collectAsList();
 
     // 10 days (01-01 .. 01-10) and 2 weeks, for 3 nodes.
@@ -160,7 +162,9 @@ class RunJobTest extends SparkTestBase {
 
   @Test
   void fromDateLimitsTheRowsReplaced() {
-    ArborConfig config = setUp("event-id = event_id");
+    // Without a restatement window, --from alone decides the days read again.
+    ArborConfig config = setUp("event-id = event_id").withRuns(
+        new dev.arbor.config.RunSettings(true, 0, java.time.Duration.ofMinutes(10), java.time.Duration.ZERO));
     RunJob job = new RunJob(spark, config);
     job.run(new RunJob.Options("t", AS_OF, null));
 

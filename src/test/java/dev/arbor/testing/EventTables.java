@@ -44,7 +44,27 @@ public final class EventTables {
     return this;
   }
 
+  /** Adds an event with an explicit event id and country. */
+  public EventTables addWithId(
+      String id, String user, String instant, String name, String amount, String country) {
+    rows.add(RowFactory.create(user, Timestamp.from(Instant.parse(instant)), id, name,
+        amount == null ? null : new BigDecimal(amount), country));
+    return this;
+  }
+
   public void writeDelta(SparkSession spark, String path) {
     spark.createDataFrame(rows, SCHEMA).write().format("delta").mode("overwrite").save(path);
+  }
+
+  /** Appends the rows to the Delta table at {@code path}, as a loader of new events would. */
+  public void appendDelta(SparkSession spark, String path) {
+    spark.createDataFrame(rows, SCHEMA).write().format("delta").mode("append").save(path);
+  }
+
+  /** Creates an empty events table with the change data feed on, as ingest leaves it. */
+  public static void createWithChangeFeed(SparkSession spark, String path) {
+    spark.sql("CREATE TABLE delta.`" + path + "` (user_id STRING, event_time TIMESTAMP, "
+        + "event_id STRING, event_name STRING, amount DECIMAL(12,2), country STRING) USING DELTA "
+        + "TBLPROPERTIES (delta.enableChangeDataFeed = true)");
   }
 }
