@@ -230,9 +230,9 @@ public final class MeasureRollup {
   }
 
   /**
-   * Counts lifecycle states per (dimension, grain, period, segment, slot) from the entities active
-   * in each period and in the previous calendar period, one row per entity, period and dimension
-   * with the entity's segment in that period, and each entity's first active day:
+   * Counts lifecycle states per (dimension, grain, period, segment, slot). The input has one row
+   * per active entity, period and dimension, with the entity's segment in that period. States
+   * come from the current and previous calendar period and each entity's first active day:
    *
    * <ul>
    *   <li>new: active, and the first active day is in this period;

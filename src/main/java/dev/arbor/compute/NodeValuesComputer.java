@@ -146,7 +146,7 @@ public final class NodeValuesComputer {
     return compute(tree, settings, sources, Request.full(asOf, from, Instant.now()));
   }
 
-  /** Computes node values as {@code request} says: everything, or only what changed days affect. */
+  /** Computes node values as {@code request} specifies: everything, or only what changed days affect. */
   public Result compute(
       Tree tree, TreeSettings settings, Map<String, SourceDef> sources, Request request) {
     Map<String, ScanPlan> plans = ScanPlan.forTree(tree);

@@ -894,8 +894,8 @@ public final class ConfigLoader {
     boolean laggedTarget = readBoolean(config, "include-lagged-target", subject);
 
     boolean hasHypotheses = parsed != null && !parsed.linksOfKind(LinkKind.HYPOTHESIS).isEmpty();
-    // Default grains that the tree does not compute give way to the tree's finest grain above a
-    // day; grains that the tree lists itself must be computed.
+    // A default grain that the tree does not compute gives way to the tree's finest grain above
+    // a day. A grain that the tree lists itself must be computed.
     boolean ownGrains = tree.hasPath(LINKS_SCORING + ".grains");
     List<Grain> grains = new ArrayList<>();
     for (String grainText : stringList(config, "grains", subject)) {

@@ -127,10 +127,10 @@ public final class OutputCommitter {
   }
 
   /**
-   * Returns the rows that an output table will hold once this run commits: for a table staged
-   * with ReplaceWhere, the staged rows plus the committed rows outside the predicate; for an
-   * appended table, both; otherwise the committed table. Returns null when the table neither
-   * exists nor is staged. Steps that read what an earlier step of the same run wrote use this,
+   * Returns the rows that an output table will contain once this run commits. For a table
+   * staged with ReplaceWhere, these are the staged rows plus the committed rows outside the
+   * predicate. For an appended table they are both, and for a table not staged, the committed
+   * table. Returns null when the table neither exists nor is staged. Steps that read what an earlier step of the same run wrote use this,
    * so a run never reads its own outputs from a half-committed warehouse.
    */
   public Dataset<Row> readAfterCommit(String table) {
