@@ -70,7 +70,8 @@ public final class LinksStep {
   /**
    * Returns the node values that node_values will hold once a run commits: the run's staged rows,
    * plus the committed rows that its replaceWhere predicate keeps. Scoring links on this view keeps
-   * a run atomic, because nothing is read from a table that the run has not committed yet.
+   * a run atomic, because nothing is read from a table that the run has not committed yet. The
+   * rows keep quality_flags because the stale-source check of an incremental run reads them.
    *
    * @param staged the rows the run staged for node_values
    * @param replacePredicate the SQL predicate of the rows the run replaces
@@ -85,7 +86,8 @@ public final class LinksStep {
       col("dimension"),
       col("segment"),
       col("value"),
-      col("is_complete")
+      col("is_complete"),
+      col("quality_flags")
     };
     Dataset<Row> result = staged.select(columns);
     if (locator.exists("node_values")) {
