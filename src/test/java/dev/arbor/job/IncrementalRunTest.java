@@ -21,6 +21,7 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Nightly runs on a sequence of daily appends, one with a late event, against a full recompute of
@@ -190,7 +191,11 @@ class IncrementalRunTest extends SparkTestBase {
 
   @Test
   void runsTableRecordsThePeriodsRecomputed() {
-    Map<String, List<Date>> periods = runCRecord.getJavaMap(runCRecord.fieldIndex("periods_recomputed"));
+    // Spark returns each array of the map as a Scala sequence.
+    Map<String, scala.collection.Seq<Date>> stored =
+        runCRecord.getJavaMap(runCRecord.fieldIndex("periods_recomputed"));
+    Map<String, List<Date>> periods = new HashMap<>();
+    stored.forEach((grain, dates) -> periods.put(grain, CollectionConverters.asJava(dates)));
     assertThat(periods.get("quarter")).containsExactly(Date.valueOf("2024-01-01"), Date.valueOf("2024-04-01"));
     assertThat(periods.get("month")).containsExactly(Date.valueOf("2024-03-01"), Date.valueOf("2024-04-01"));
     // The late day and the day after; the day whose first purchase moved (03-29) and the day
