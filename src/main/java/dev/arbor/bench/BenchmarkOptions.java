@@ -69,7 +69,7 @@ public record BenchmarkOptions(
   /** Parses the command line; throws a usage error naming the invalid option. */
   public static BenchmarkOptions parse(String[] args) {
     long events = 1_000_000;
-    int days = 365;
+    long days = 365;
     LocalDate firstDay = LocalDate.of(2023, 1, 1);
     long seed = 1;
     Path conf = Path.of("conf/bench/bench.conf");
@@ -86,12 +86,13 @@ public record BenchmarkOptions(
         continue;
       }
       if (i + 1 >= args.length) {
-        throw ArborException.usage("option " + name + " needs a value");
+        throw ArborException.usage("Missing value for option " + name + "; pass it as " + name
+            + " VALUE (jobs/benchmark --help lists the options)");
       }
       String value = args[++i];
       switch (name) {
         case "--events" -> events = count(value, name);
-        case "--days" -> days = (int) Math.min(Integer.MAX_VALUE, count(value, name));
+        case "--days" -> days = count(value, name);
         case "--first-day" -> firstDay = date(value, name);
         case "--seed" -> seed = count(value, name);
         case "--conf" -> conf = Path.of(value);
@@ -117,7 +118,7 @@ public record BenchmarkOptions(
     if (out == null) {
       out = work.resolve("results.json");
     }
-    return new BenchmarkOptions(events, days, firstDay, seed, conf, treeId, work, out.toAbsolutePath(),
+    return new BenchmarkOptions(events, (int) days, firstDay, seed, conf, treeId, work, out.toAbsolutePath(),
         grains, Set.copyOf(skip), regenerate);
   }
 
