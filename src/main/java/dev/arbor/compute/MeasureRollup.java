@@ -18,12 +18,14 @@ import dev.arbor.compute.ScanPlan.Partial;
 import dev.arbor.config.SourceDef;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
+import java.util.Locale;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -35,8 +37,9 @@ import org.apache.spark.storage.StorageLevel;
  *       slot (slots 1..n). Each event is exploded into one row per slot before the aggregation,
  *       so the events are read once whatever the number of measures and dimensions.
  *   <li>{@link #rollUp}: the compact daily table is rolled up to each grain and segment: partials
- *       are summed, distinct keys are counted per period, and lifecycle states are derived from
- *       each entity's active periods.
+ *       are summed, distinct keys are counted per period (or estimated by merging one HLL
+ *       sketch per day, for {@code approx_count_distinct}), and lifecycle states are derived
+ *       from each entity's active periods.
  * </ol>
  *
  * <p>Per segment, counts and sums add up to the total. A distinct count counts a key in every
@@ -51,6 +54,13 @@ public final class MeasureRollup {
 
   /** Partial column counting every kept event, used to flag periods without events. */
   public static final String ROWS_PARTIAL = "p_rows";
+
+  /**
+   * Log2 of the number of buckets of the HLL sketches of approximate distinct counts: 4,096
+   * buckets, a relative standard error of about 1.6% (Apache DataSketches' HLL, which Spark's
+   * hll_sketch_agg uses).
+   */
+  static final int SKETCH_LG_CONFIG_K = 12;
 
   /** Daily-table column with the latest event time of a key, present when there are dimensions. */
   static final String LAST_EVENT = "last_event";
@@ -168,46 +178,47 @@ public final class MeasureRollup {
             "stack(" + stackEntries.size() + ", " + String.join(", ", stackEntries)
                 + ") AS (column_id, value)");
 
-    // Distinct counts and lifecycle states, from the keyed slots.
-    Set<Integer> distinctSlots = new TreeSet<>();
-    Set<Integer> lifecycleSlots = new TreeSet<>();
+    // Distinct counts, sketch estimates and lifecycle states, from the keyed slots. Each count
+    // table is computed once for all its slots and mapped to column ids by slotValues.
+    List<SlotColumn> distinctColumns = new ArrayList<>();
+    List<SlotColumn> sketchColumns = new ArrayList<>();
+    List<SlotColumn> lifecycleColumns = new ArrayList<>();
     for (MeasuredColumn column : plan.columns()) {
-      if (column.kind().equals("DISTINCT")) {
-        distinctSlots.add(column.slot());
-      } else if (column.kind().equals("LIFECYCLE")) {
-        lifecycleSlots.add(column.slot());
+      switch (column.kind()) {
+        case "DISTINCT" -> distinctColumns.add(new SlotColumn(column.slot(), "active", column.id()));
+        case "SKETCH" -> sketchColumns.add(new SlotColumn(column.slot(), "estimate", column.id()));
+        case "LIFECYCLE" -> {
+          String state = column.lifecycle().name().toLowerCase(Locale.ROOT);
+          lifecycleColumns.add(new SlotColumn(column.slot(), state, column.id()));
+        }
+        default -> {}
       }
     }
-    if (!distinctSlots.isEmpty()) {
+    if (!distinctColumns.isEmpty()) {
       Dataset<Row> distinctCounts =
           withPeriods
-              .where(col("slot").isin(distinctSlots.toArray()))
+              .where(col("slot").isin(slotsOf(distinctColumns)))
               .select("dimension", "grain", "period_start", "segment", "slot", "key")
               .distinct()
               .groupBy("dimension", "grain", "period_start", "segment", "slot")
               .agg(count(lit(1)).as("active"));
-      for (MeasuredColumn column : plan.columns()) {
-        if (column.kind().equals("DISTINCT")) {
-          values = values.unionByName(slotValue(distinctCounts, column, "active"));
-        }
-      }
+      values = values.unionByName(slotValues(distinctCounts, List.of("active"), distinctColumns));
     }
-    if (!lifecycleSlots.isEmpty()) {
+    if (!sketchColumns.isEmpty()) {
+      Dataset<Row> estimates = sketchEstimates(daily, sketchColumns, calendar, segments);
+      values = values.unionByName(slotValues(estimates, List.of("estimate"), sketchColumns));
+    }
+    if (!lifecycleColumns.isEmpty()) {
       Column lastEvent =
           plan.dimensions().isEmpty() ? lit(null).cast("timestamp") : col(LAST_EVENT);
       // One row per entity and period: the segment of the entity's latest event in the period.
       Dataset<Row> active =
           withPeriods
-              .where(col("slot").isin(lifecycleSlots.toArray()))
+              .where(col("slot").isin(slotsOf(lifecycleColumns)))
               .groupBy("dimension", "grain", "period_start", "slot", "key")
               .agg(max(struct(lastEvent.as("at"), col("segment"))).getField("segment").as("segment"));
       Dataset<Row> lifecycle = lifecycleCounts(active, first, calendar.periods());
-      for (MeasuredColumn column : plan.columns()) {
-        if (column.kind().equals("LIFECYCLE")) {
-          String state = column.lifecycle().name().toLowerCase(java.util.Locale.ROOT);
-          values = values.unionByName(slotValue(lifecycle, column, state));
-        }
-      }
+      values = values.unionByName(slotValues(lifecycle, LIFECYCLE_STATES, lifecycleColumns));
     }
     return completeGrid(values, plan, calendar, segments, sliceKeys);
   }
@@ -217,16 +228,71 @@ public final class MeasureRollup {
     return "rows#" + plan.sourceId();
   }
 
-  private static Dataset<Row> slotValue(Dataset<Row> counts, MeasuredColumn column, String countColumn) {
+  /** Count columns of {@link #lifecycleCounts}, named after the lower-case lifecycle kinds. */
+  private static final List<String> LIFECYCLE_STATES =
+      List.of("active", "new", "retained", "resurrected", "churned");
+
+  /** A measured column read from a count table: its slot and the count column (state) to read. */
+  private record SlotColumn(int slot, String state, String columnId) {}
+
+  private static Object[] slotsOf(List<SlotColumn> columns) {
+    return columns.stream().map(SlotColumn::slot).distinct().toArray();
+  }
+
+  /**
+   * Returns (dimension, grain, period_start, segment, column_id, value) of {@code columns} from
+   * {@code counts}, a table of counts per (dimension, grain, period_start, segment, slot) with one
+   * column per state. The counts are unpivoted to (slot, state, value) and joined with a small
+   * table that maps (slot, state) to column ids. A filtered copy of {@code counts} per column
+   * would make Spark push each copy's slot filter below the shuffles and compute the counts once
+   * per column.
+   */
+  private static Dataset<Row> slotValues(
+      Dataset<Row> counts, List<String> states, List<SlotColumn> columns) {
+    List<Row> mapping = new ArrayList<>();
+    for (SlotColumn column : columns) {
+      mapping.add(RowFactory.create(column.slot(), column.state(), column.columnId()));
+    }
+    StructType mappingSchema =
+        new StructType()
+            .add("slot", DataTypes.IntegerType, false)
+            .add("state", DataTypes.StringType, false)
+            .add("column_id", DataTypes.StringType, false);
+    List<String> stackEntries = new ArrayList<>();
+    for (String state : states) {
+      stackEntries.add("'" + state + "', CAST(`" + state + "` AS DOUBLE)");
+    }
+    Dataset<Row> mappingTable = counts.sparkSession().createDataFrame(mapping, mappingSchema);
     return counts
-        .where(col("slot").equalTo(column.slot()))
-        .select(
-            col("dimension"),
-            col("grain"),
-            col("period_start"),
-            col("segment"),
-            lit(column.id()).as("column_id"),
-            col(countColumn).cast("double").as("value"));
+        .selectExpr(
+            "dimension",
+            "grain",
+            "period_start",
+            "segment",
+            "CAST(slot AS INT) AS slot",
+            "stack(" + states.size() + ", " + String.join(", ", stackEntries) + ") AS (state, value)")
+        .join(broadcast(mappingTable), new String[] {"slot", "state"})
+        .select(col("dimension"), col("grain"), col("period_start"), col("segment"),
+            col("column_id"), col("value"));
+  }
+
+  /**
+   * Estimates the distinct keys per (dimension, grain, period_start, segment, slot) of the slots
+   * of {@code columns}: one HLL sketch per day, segment and slot, merged into each period. A
+   * period then reads one small sketch per day (a few KB) instead of one row per key and day, and
+   * no shuffle of keys runs per grain. The day sketches come from {@code daily}, so in an
+   * incremental run they cover the days of the periods recomputed and their predecessors.
+   */
+  private static Dataset<Row> sketchEstimates(
+      Dataset<Row> daily, List<SlotColumn> columns, PeriodTables calendar, Segments segments) {
+    Dataset<Row> daySketches =
+        segments.slice(daily.where(col("slot").isin(slotsOf(columns))))
+            .groupBy(col(SourceScanner.LOCAL_DATE), col("dimension"), col("segment"), col("slot"))
+            .agg(expr("hll_sketch_agg(key, " + SKETCH_LG_CONFIG_K + ")").as("sketch"));
+    return daySketches
+        .join(broadcast(calendar.dayPeriods()), SourceScanner.LOCAL_DATE)
+        .groupBy("dimension", "grain", "period_start", "segment", "slot")
+        .agg(expr("hll_sketch_estimate(hll_union_agg(sketch))").as("estimate"));
   }
 
   /**

@@ -34,7 +34,8 @@ public final class ScanPlan {
    *
    * @param id column id: a node id, or {@code node#num} and {@code node#den} for ratios
    * @param kind ADDITIVE (sum of {@code partial}), AVERAGE (sum of {@code partial} divided by the sum
-   *     of {@code countPartial}), DISTINCT (distinct keys of {@code slot}) or LIFECYCLE
+   *     of {@code countPartial}), DISTINCT (distinct keys of {@code slot}), SKETCH (distinct keys of
+   *     {@code slot} estimated by an HLL sketch) or LIFECYCLE
    */
   public record MeasuredColumn(
       String id,
@@ -113,6 +114,10 @@ public final class ScanPlan {
       case COUNT_DISTINCT -> {
         int slot = slotFor(measure.expression(), filter);
         columns.add(new MeasuredColumn(id, "DISTINCT", null, null, slot, null, true));
+      }
+      case APPROX_COUNT_DISTINCT -> {
+        int slot = slotFor(measure.expression(), filter);
+        columns.add(new MeasuredColumn(id, "SKETCH", null, null, slot, null, true));
       }
       case RATIO -> throw new IllegalStateException("Nested ratio in " + id);
     }

@@ -715,7 +715,7 @@ public final class ConfigLoader {
             problem(origin(config.origin()), subject, "agg count takes no column; use count_distinct to count values");
           }
         }
-        case COUNT_DISTINCT, SUM, AVG -> {
+        case COUNT_DISTINCT, APPROX_COUNT_DISTINCT, SUM, AVG -> {
           if (expression == null) {
             problem(origin(config.origin()), subject,
                 "agg " + aggregation.name().toLowerCase(Locale.ROOT) + " needs a column or expr");

@@ -131,6 +131,7 @@ class ConfigLoaderTest {
             c { unit = ratio, owner = A, measure { source = events, agg = ratio, numerator { agg = count } } }
             d { unit = count, owner = " " }
             e { unit = count, owner = A, lifecycle { source = events, kind = zombie } }
+            f { unit = count, owner = A, measure { source = events, agg = approx_count_distinct } }
           }
         }
         """);
@@ -140,6 +141,8 @@ class ConfigLoaderTest {
     assertThat(problems).anySatisfy(p -> assertThat(p).contains("node d").contains("owner is blank"));
     assertThat(problems).anySatisfy(p -> assertThat(p).contains("node d").contains("has no value"));
     assertThat(problems).anySatisfy(p -> assertThat(p).contains("node e lifecycle").contains("invalid kind 'zombie'"));
+    assertThat(problems).anySatisfy(p -> assertThat(p).contains("node f measure")
+        .contains("agg approx_count_distinct needs a column or expr"));
   }
 
   @Test

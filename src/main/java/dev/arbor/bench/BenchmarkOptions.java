@@ -1,0 +1,192 @@
+package dev.arbor.bench;
+
+import dev.arbor.ArborException;
+import dev.arbor.period.Grain;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Options of {@code jobs/benchmark}.
+ *
+ * @param events rows of the generated history
+ * @param days days of history
+ * @param firstDay first day of the history
+ * @param seed seed of the generator
+ * @param conf the benchmark's config file (source and tree)
+ * @param treeId tree to run, or null for the config's only tree
+ * @param work folder for the generated events and Arbor's output tables
+ * @param out results file (JSON)
+ * @param grains grains to compute instead of the tree's, or empty to keep the tree's
+ * @param skip phases not to run, by id (naive, sketch, incremental, sliced)
+ * @param regenerate generate the events even when the work folder holds the same data
+ */
+public record BenchmarkOptions(
+    long events,
+    int days,
+    LocalDate firstDay,
+    long seed,
+    Path conf,
+    String treeId,
+    Path work,
+    Path out,
+    List<Grain> grains,
+    Set<String> skip,
+    boolean regenerate) {
+
+  /** Phases that {@code --skip} may name. */
+  public static final Set<String> SKIPPABLE = Set.of("naive", "sketch", "incremental", "sliced");
+
+  static final String USAGE =
+      """
+      Usage: jobs/benchmark [options]
+
+      Generates a synthetic event table, then times on it, in one process: the floor (one pass
+      that reads the columns the tree needs and aggregates them per day), Arbor's full run, the
+      same tree with sketched distinct counts, one hand-written SQL query per node and grain, an
+      incremental run after one more day, and runs sliced by the tree's dimensions. See
+      BENCHMARKS.md.
+
+      Options:
+        --events N        rows of the generated history; k and m suffixes allowed (default 1m)
+        --days N          days of history (default 365)
+        --first-day DATE  first day of the history, YYYY-MM-DD (default 2023-01-01)
+        --seed N          seed of the generator (default 1)
+        --conf FILE       config with the source and tree (default conf/bench/bench.conf)
+        --tree ID         tree to run; needed when the config defines several
+        --work DIR        folder for the events and output tables (default target/bench/EVENTS)
+        --out FILE        results file, JSON (default WORK/results.json)
+        --grains LIST     comma-separated grains to compute instead of the tree's, e.g. month
+        --skip LIST       comma-separated phases to leave out: naive, sketch, incremental, sliced
+        --regenerate      generate the events even when WORK holds a table of the same spec
+      """;
+
+  /** Parses the command line; throws a usage error naming the invalid option. */
+  public static BenchmarkOptions parse(String[] args) {
+    long events = 1_000_000;
+    long days = 365;
+    LocalDate firstDay = LocalDate.of(2023, 1, 1);
+    long seed = 1;
+    Path conf = Path.of("conf/bench/bench.conf");
+    String treeId = null;
+    Path work = null;
+    Path out = null;
+    List<Grain> grains = List.of();
+    Set<String> skip = new LinkedHashSet<>();
+    boolean regenerate = false;
+    for (int i = 0; i < args.length; i++) {
+      String name = args[i];
+      if (name.equals("--regenerate")) {
+        regenerate = true;
+        continue;
+      }
+      if (i + 1 >= args.length) {
+        throw ArborException.usage("Missing value for option " + name + "; pass it as " + name
+            + " VALUE (jobs/benchmark --help lists the options)");
+      }
+      String value = args[++i];
+      switch (name) {
+        case "--events" -> events = count(value, name);
+        case "--days" -> days = count(value, name);
+        case "--first-day" -> firstDay = date(value, name);
+        case "--seed" -> seed = count(value, name);
+        case "--conf" -> conf = Path.of(value);
+        case "--tree" -> treeId = value;
+        case "--work" -> work = Path.of(value);
+        case "--out" -> out = Path.of(value);
+        case "--grains" -> grains = grains(value);
+        case "--skip" -> skip.addAll(phases(value));
+        default -> throw ArborException.usage("unknown option '" + name + "'; jobs/benchmark --help lists them");
+      }
+    }
+    if (events < EventGenerator.BLOCK || events % EventGenerator.BLOCK != 0) {
+      throw ArborException.usage("Invalid --events " + events + "; use a multiple of "
+          + EventGenerator.BLOCK + ", such as 1m");
+    }
+    if (days < 2 || days > 3660) {
+      throw ArborException.usage("Invalid --days " + days + "; use 2 to 3660");
+    }
+    if (work == null) {
+      work = Path.of("target", "bench", label(events));
+    }
+    work = work.toAbsolutePath().normalize();
+    if (out == null) {
+      out = work.resolve("results.json");
+    }
+    return new BenchmarkOptions(events, (int) days, firstDay, seed, conf, treeId, work, out.toAbsolutePath(),
+        grains, Set.copyOf(skip), regenerate);
+  }
+
+  /** Returns a short label of an event count: 1m for a million, 250k, or the number itself. */
+  static String label(long events) {
+    if (events % 1_000_000 == 0) {
+      return events / 1_000_000 + "m";
+    }
+    if (events % 1_000 == 0) {
+      return events / 1_000 + "k";
+    }
+    return Long.toString(events);
+  }
+
+  private static long count(String text, String option) {
+    String lower = text.trim().toLowerCase(Locale.ROOT).replace("_", "");
+    long multiplier = 1;
+    if (lower.endsWith("m")) {
+      multiplier = 1_000_000;
+      lower = lower.substring(0, lower.length() - 1);
+    } else if (lower.endsWith("k")) {
+      multiplier = 1_000;
+      lower = lower.substring(0, lower.length() - 1);
+    }
+    try {
+      long value = Math.multiplyExact(Long.parseLong(lower), multiplier);
+      if (value < 0) {
+        throw new NumberFormatException("negative");
+      }
+      return value;
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw ArborException.usage("Invalid " + option + " '" + text + "'; expected a positive whole number such as 10m");
+    }
+  }
+
+  private static LocalDate date(String text, String option) {
+    try {
+      return LocalDate.parse(text);
+    } catch (DateTimeParseException e) {
+      throw ArborException.usage("Invalid " + option + " '" + text + "'; expected a date such as 2023-01-01");
+    }
+  }
+
+  private static List<Grain> grains(String text) {
+    List<Grain> grains = new ArrayList<>();
+    for (String part : text.split(",")) {
+      Grain grain = Grain.fromKey(part.trim());
+      if (grain == null) {
+        throw ArborException.usage("Invalid grain '" + part.trim() + "' in --grains; expected day, week, month or quarter");
+      }
+      if (!grains.contains(grain)) {
+        grains.add(grain);
+      }
+    }
+    grains.sort(null);
+    return grains;
+  }
+
+  private static List<String> phases(String text) {
+    List<String> phases = new ArrayList<>();
+    for (String part : text.split(",")) {
+      String phase = part.trim().toLowerCase(Locale.ROOT);
+      if (!SKIPPABLE.contains(phase)) {
+        throw ArborException.usage("Invalid phase '" + part.trim() + "' in --skip; expected some of "
+            + String.join(", ", new java.util.TreeSet<>(SKIPPABLE)));
+      }
+      phases.add(phase);
+    }
+    return phases;
+  }
+}

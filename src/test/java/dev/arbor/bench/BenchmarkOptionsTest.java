@@ -1,0 +1,44 @@
+package dev.arbor.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.arbor.ArborException;
+import org.junit.jupiter.api.Test;
+
+/** Command-line parsing of jobs/benchmark, without Spark. */
+class BenchmarkOptionsTest {
+
+  @Test
+  void sizesTakeSuffixes() {
+    BenchmarkOptions options = BenchmarkOptions.parse(new String[] {"--events", "10m", "--days", "730"});
+
+    assertThat(options.events()).isEqualTo(10_000_000L);
+    assertThat(options.days()).isEqualTo(730);
+    assertThat(options.work().toString()).endsWith("target/bench/10m");
+    assertThat(options.out().toString()).endsWith("target/bench/10m/results.json");
+  }
+
+  @Test
+  void invalidValuesNameTheValueAndTheFix() {
+    assertThatThrownBy(() -> BenchmarkOptions.parse(new String[] {"--events", "1001"}))
+        .isInstanceOf(ArborException.class)
+        .hasMessageContaining("Invalid --events 1001")
+        .hasMessageContaining("multiple of 4");
+    assertThatThrownBy(() -> BenchmarkOptions.parse(new String[] {"--events", "ten"}))
+        .hasMessageContaining("Invalid --events 'ten'")
+        .hasMessageContaining("such as 10m");
+    assertThatThrownBy(() -> BenchmarkOptions.parse(new String[] {"--days", "99999999999"}))
+        .hasMessageContaining("Invalid --days 99999999999")
+        .hasMessageContaining("use 2 to 3660");
+    assertThatThrownBy(() -> BenchmarkOptions.parse(new String[] {"--skip", "floor"}))
+        .hasMessageContaining("Invalid phase 'floor'")
+        .hasMessageContaining("incremental, naive, sketch, sliced");
+    assertThatThrownBy(() -> BenchmarkOptions.parse(new String[] {"--grains", "year"}))
+        .hasMessageContaining("Invalid grain 'year'");
+    assertThatThrownBy(() -> BenchmarkOptions.parse(new String[] {"--events"}))
+        .hasMessageContaining("Missing value for option --events");
+    assertThatThrownBy(() -> BenchmarkOptions.parse(new String[] {"--size", "1m"}))
+        .hasMessageContaining("unknown option '--size'");
+  }
+}
