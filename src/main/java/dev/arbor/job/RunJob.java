@@ -432,7 +432,7 @@ public final class RunJob {
       if (plan.full()) {
         // Files clustered by day let Delta skip all but the days a later run reads.
         committer.stageToPath("state_daily_" + scan.sourceId(), state.dailyPath(scan.sourceId()),
-            daily.repartitionByRange(col(SourceScanner.LOCAL_DATE)), new OutputCommitter.Overwrite());
+            daily, new OutputCommitter.Overwrite(SourceScanner.LOCAL_DATE));
       } else {
         committer.stageToPath("state_daily_" + scan.sourceId(), state.dailyPath(scan.sourceId()),
             daily, new OutputCommitter.ReplaceWhere(daysPredicate(SourceScanner.LOCAL_DATE, plan.days())));

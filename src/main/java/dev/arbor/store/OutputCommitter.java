@@ -45,8 +45,16 @@ public final class OutputCommitter {
   /** Appends the staged rows. */
   public record Append() implements WriteMode {}
 
-  /** Replaces the whole table, its schema included (state tables whose columns follow the tree). */
-  public record Overwrite() implements WriteMode {}
+  /**
+   * Replaces the whole table, its schema included (state tables whose columns follow the tree).
+   * With a {@code clusterColumn}, the committed files hold disjoint ranges of that column, so
+   * that Delta's file statistics let a later read of a few values skip the other files.
+   */
+  public record Overwrite(String clusterColumn) implements WriteMode {
+    public Overwrite() {
+      this(null);
+    }
+  }
 
   /** Called after each table commit; tests use it to inject failures. */
   public interface CommitListener {
@@ -64,6 +72,9 @@ public final class OutputCommitter {
 
   /** Attempts per table commit when a concurrent writer wins the race for the same files. */
   private static final int COMMIT_ATTEMPTS = 3;
+
+  /** Tables committed at the same time. */
+  private static final int COMMIT_THREADS = 4;
 
   private final SparkSession spark;
   private final TableLocator locator;
@@ -170,28 +181,25 @@ public final class OutputCommitter {
   }
 
   /**
-   * Commits every staged table, then removes the staging folder. On failure, restores the tables
-   * this run had already committed and rethrows.
+   * Commits every staged table, then removes the staging folder. The tables are committed side
+   * by side, except the one staged last, which is committed after all the others (a run stages
+   * its state manifest last, so that a run killed midway leaves the old manifest). On failure,
+   * restores the tables this run had already committed and rethrows.
    */
   public void commitAll() {
-    Map<String, Long> versionsBefore = new LinkedHashMap<>();
-    List<String> committed = new ArrayList<>();
+    Map<String, Long> versionsBefore = new java.util.concurrent.ConcurrentHashMap<>();
+    List<String> committed = java.util.Collections.synchronizedList(new ArrayList<>());
     try {
+      // Tables are created or upgraded one by one, before the commits, so that no two threads
+      // run DDL against the catalog at once.
       for (Staged entry : staged) {
         if (entry.hasDdl()) {
           ensureTable(entry.ddlName());
         }
-        boolean exists = !entry.hasDdl() ? locator.isDeltaTable(entry.target()) : true;
-        versionsBefore.put(entry.sqlName(), exists ? locator.deltaVersion(entry.target()) : -1L);
-        long started = System.nanoTime();
-        commitWithRetry(entry, exists);
-        committed.add(entry.sqlName());
-        LOG.info(
-            "Committed {} (version {}) in {} ms",
-            entry.table(),
-            locator.deltaVersion(entry.target()),
-            (System.nanoTime() - started) / 1_000_000);
-        listener.committed(entry.table());
+      }
+      if (!staged.isEmpty()) {
+        commitTogether(staged.subList(0, staged.size() - 1), versionsBefore, committed);
+        commitTogether(staged.subList(staged.size() - 1, staged.size()), versionsBefore, committed);
       }
     } catch (Exception e) {
       rollBack(committed, versionsBefore);
@@ -200,6 +208,85 @@ public final class OutputCommitter {
     } finally {
       deleteStaging();
     }
+  }
+
+  /**
+   * Commits {@code entries} on up to {@link #COMMIT_THREADS} threads and waits for all of them,
+   * so that nothing of this run is still being written when the method returns. Each Delta
+   * commit is mostly fixed cost (log reads and writes, a small Spark job), so commits of
+   * different tables overlap well. Rethrows the first failure; an {@link Error} as it is, because
+   * it stands for a run that stops without restoring anything.
+   */
+  private void commitTogether(List<Staged> entries, Map<String, Long> versionsBefore, List<String> committed)
+      throws Exception {
+    if (entries.isEmpty()) {
+      return;
+    }
+    // Parts of one table (one per source) go in order on one thread, because concurrent commits
+    // to one Delta table conflict.
+    Map<String, List<Staged>> byTarget = new LinkedHashMap<>();
+    for (Staged entry : entries) {
+      byTarget.computeIfAbsent(entry.sqlName(), target -> new ArrayList<>()).add(entry);
+    }
+    Map<String, String> logContext = org.slf4j.MDC.getCopyOfContextMap();
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(Math.min(COMMIT_THREADS, byTarget.size()));
+    try {
+      List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+      for (List<Staged> parts : byTarget.values()) {
+        futures.add(pool.submit(() -> {
+          if (logContext != null) {
+            org.slf4j.MDC.setContextMap(logContext);
+          }
+          try {
+            for (Staged entry : parts) {
+              commitOne(entry, versionsBefore, committed);
+            }
+          } finally {
+            org.slf4j.MDC.clear();
+          }
+          return null;
+        }));
+      }
+      Throwable failure = null;
+      for (java.util.concurrent.Future<?> future : futures) {
+        try {
+          future.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+          Throwable cause = e.getCause();
+          if (failure == null || (cause instanceof Error && !(failure instanceof Error))) {
+            failure = cause;
+          }
+        }
+      }
+      if (failure instanceof Error error) {
+        throw error;
+      }
+      if (failure != null) {
+        throw (Exception) failure;
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private void commitOne(Staged entry, Map<String, Long> versionsBefore, List<String> committed) {
+    boolean exists = !entry.hasDdl() ? locator.isDeltaTable(entry.target()) : true;
+    // The version before the run's first part: a rollback restores the table to it.
+    versionsBefore.putIfAbsent(entry.sqlName(), exists ? locator.deltaVersion(entry.target()) : -1L);
+    long started = System.nanoTime();
+    commitWithRetry(entry, exists);
+    synchronized (committed) {
+      if (!committed.contains(entry.sqlName())) {
+        committed.add(entry.sqlName());
+      }
+    }
+    LOG.info(
+        "Committed {} (version {}) in {} ms",
+        entry.table(),
+        locator.deltaVersion(entry.target()),
+        (System.nanoTime() - started) / 1_000_000);
+    listener.committed(entry.table());
   }
 
   private void commitWithRetry(Staged entry, boolean exists) {
@@ -225,6 +312,12 @@ public final class OutputCommitter {
 
   private void commit(Staged entry, boolean exists) {
     Dataset<Row> rows = spark.read().parquet(entry.stagingPath());
+    if (entry.mode() instanceof Overwrite overwrite && overwrite.clusterColumn() != null) {
+      // Spark packs several small staged files into one read task, and that task would write
+      // their ranges into one committed file. Sorting into ranges again keeps them apart.
+      int files = Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions", "8"));
+      rows = rows.repartitionByRange(files, org.apache.spark.sql.functions.col(overwrite.clusterColumn()));
+    }
     String target = entry.target();
     boolean catalog = entry.hasDdl() && locator.warehouse().usesCatalog();
     if (!exists) {

@@ -152,7 +152,12 @@ public final class TreeLeases {
             + "WHEN NOT MATCHED THEN INSERT *";
     for (int attempt = 1; ; attempt++) {
       try {
-        spark.sql(sql);
+        // MERGE reports the rows it changed: one means this run holds the lease now, so the
+        // holder is known without reading the table again (a Delta read costs about a second).
+        Row metrics = spark.sql(sql).head();
+        if (changedOneRow(metrics)) {
+          return new Holder(runId, command, now, now.plus(timeout));
+        }
         break;
       } catch (RuntimeException e) {
         if (!DeltaConflicts.isConflict(e) || attempt >= MAX_MERGE_ATTEMPTS) {
@@ -169,6 +174,13 @@ public final class TreeLeases {
     return holder;
   }
 
+  /** Returns whether a MERGE's metrics row reports exactly one inserted or updated row. */
+  private static boolean changedOneRow(Row metrics) {
+    java.util.List<String> names = java.util.Arrays.asList(metrics.schema().fieldNames());
+    int affected = names.indexOf("num_affected_rows");
+    return affected >= 0 && !metrics.isNullAt(affected) && metrics.getLong(affected) == 1L;
+  }
+
   private Holder current(String treeId) {
     List<Row> rows =
         spark.sql("SELECT run_id, command, acquired_at, expires_at FROM delta.`" + path
@@ -183,6 +195,9 @@ public final class TreeLeases {
   }
 
   private void ensureTable() {
+    if (io.delta.tables.DeltaTable.isDeltaTable(spark, path)) {
+      return;
+    }
     for (int attempt = 1; ; attempt++) {
       try {
         spark.sql("CREATE TABLE IF NOT EXISTS delta.`" + path + "` (tree_id STRING NOT NULL, "

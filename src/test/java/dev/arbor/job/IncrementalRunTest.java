@@ -70,6 +70,7 @@ class IncrementalRunTest extends SparkTestBase {
   private static Map<String, Row> incrementalRows;
   private static Map<String, Row> fullRows;
   private static Row runCRecord;
+  private static String fullWarehouse;
 
   @BeforeAll
   static void runNightsAndFullRecompute(@TempDir Path dir) {
@@ -85,7 +86,7 @@ class IncrementalRunTest extends SparkTestBase {
     batch3().appendDelta(spark, events);
     runC = run(incremental, "2024-04-02");
 
-    String fullWarehouse = dir.resolve("full").toString();
+    fullWarehouse = dir.resolve("full").toString();
     ArborConfig full = config(dir, fullWarehouse);
     EventTables.createWithChangeFeed(spark, fullWarehouse + "/events");
     batch1().appendDelta(spark, fullWarehouse + "/events");
@@ -205,6 +206,21 @@ class IncrementalRunTest extends SparkTestBase {
     assertThat(periods.get("week")).contains(Date.valueOf("2024-03-04"), Date.valueOf("2024-03-11"),
         Date.valueOf("2024-03-25"), Date.valueOf("2024-04-01"));
     assertThat((String) runCRecord.getAs("recompute")).startsWith("incremental");
+  }
+
+  @Test
+  void dailyStateFilesHaveDisjointDays() {
+    // Two shuffle partitions in tests: two files, the earlier days in one and the later in the
+    // other, so that a run reading a few days skips a file by its statistics.
+    List<Row> files =
+        spark.read().format("delta").load(fullWarehouse + "/_state/t/daily_events")
+            .groupBy(org.apache.spark.sql.functions.input_file_name().as("file"))
+            .agg(org.apache.spark.sql.functions.min("local_date").as("first"),
+                org.apache.spark.sql.functions.max("local_date").as("last"))
+            .orderBy("first")
+            .collectAsList();
+    assertThat(files).hasSize(2);
+    assertThat(files.get(0).getDate(2)).isBefore(files.get(1).getDate(1));
   }
 
   @Test
