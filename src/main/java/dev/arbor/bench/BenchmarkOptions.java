@@ -67,6 +67,11 @@ public record BenchmarkOptions(
       """;
 
   /** Parses the command line; throws a usage error naming the invalid option. */
+  /** Options that take a value, as {@code --help} lists them. */
+  private static final Set<String> VALUED_OPTIONS =
+      Set.of("--events", "--days", "--first-day", "--seed", "--conf", "--tree", "--work", "--out",
+          "--grains", "--skip");
+
   public static BenchmarkOptions parse(String[] args) {
     long events = 1_000_000;
     long days = 365;
@@ -85,6 +90,9 @@ public record BenchmarkOptions(
         regenerate = true;
         continue;
       }
+      if (!VALUED_OPTIONS.contains(name)) {
+        throw ArborException.usage("Unknown option '" + name + "'; jobs/benchmark --help lists the options");
+      }
       if (i + 1 >= args.length) {
         throw ArborException.usage("Missing value for option " + name + "; pass it as " + name
             + " VALUE (jobs/benchmark --help lists the options)");
@@ -94,18 +102,18 @@ public record BenchmarkOptions(
         case "--events" -> events = count(value, name);
         case "--days" -> days = count(value, name);
         case "--first-day" -> firstDay = date(value, name);
-        case "--seed" -> seed = count(value, name);
+        case "--seed" -> seed = seed(value, name);
         case "--conf" -> conf = Path.of(value);
         case "--tree" -> treeId = value;
         case "--work" -> work = Path.of(value);
         case "--out" -> out = Path.of(value);
         case "--grains" -> grains = grains(value);
         case "--skip" -> skip.addAll(phases(value));
-        default -> throw ArborException.usage("unknown option '" + name + "'; jobs/benchmark --help lists them");
+        default -> throw new IllegalStateException("Option " + name + " is listed but not parsed");
       }
     }
     if (events < EventGenerator.BLOCK || events % EventGenerator.BLOCK != 0) {
-      throw ArborException.usage("Invalid --events " + events + "; use a multiple of "
+      throw ArborException.usage("Invalid --events " + events + "; use a positive multiple of "
           + EventGenerator.BLOCK + ", such as 1m");
     }
     if (days < 2 || days > 3660) {
@@ -151,6 +159,14 @@ public record BenchmarkOptions(
       return value;
     } catch (NumberFormatException | ArithmeticException e) {
       throw ArborException.usage("Invalid " + option + " '" + text + "'; expected a positive whole number such as 10m");
+    }
+  }
+
+  private static long seed(String text, String option) {
+    try {
+      return Long.parseLong(text.trim());
+    } catch (NumberFormatException e) {
+      throw ArborException.usage("Invalid " + option + " '" + text + "'; expected a whole number such as 42");
     }
   }
 

@@ -39,6 +39,24 @@ class BenchmarkOptionsTest {
     assertThatThrownBy(() -> BenchmarkOptions.parse(new String[] {"--events"}))
         .hasMessageContaining("Missing value for option --events");
     assertThatThrownBy(() -> BenchmarkOptions.parse(new String[] {"--size", "1m"}))
-        .hasMessageContaining("unknown option '--size'");
+        .hasMessageContaining("Unknown option '--size'");
+  }
+
+  @Test
+  void zeroEventsAndBadSeedsAreRejected() {
+    assertThatThrownBy(() -> BenchmarkOptions.parse(new String[] {"--events", "0"}))
+        .hasMessageContaining("Invalid --events 0")
+        .hasMessageContaining("positive multiple of 4");
+    assertThatThrownBy(() -> BenchmarkOptions.parse(new String[] {"--seed", "x"}))
+        .hasMessageContaining("Invalid --seed 'x'")
+        .hasMessageContaining("such as 42");
+    assertThat(BenchmarkOptions.parse(new String[] {"--seed", "7"}).seed()).isEqualTo(7L);
+  }
+
+  @Test
+  void unknownFlagWithoutValueIsNamed() {
+    assertThatThrownBy(() -> BenchmarkOptions.parse(new String[] {"--frobnicate"}))
+        .isInstanceOf(ArborException.class)
+        .hasMessageContaining("Unknown option '--frobnicate'");
   }
 }
