@@ -57,17 +57,21 @@ final class FirstActivity {
               .agg(min(localDate).as("later_first"));
     }
     Column keptOld = when(functions.not(recomputed.contains(col("first_day"))), col("first_day"));
+    // Materialized once: the new table and the moved days both read it, and computing it means
+    // joining every entity of the old table.
     Dataset<Row> joined =
         old.join(scannedFirst, new String[] {"slot", "key"}, "full_outer")
             .join(laterFirst, new String[] {"slot", "key"}, "left")
-            .withColumn("new_first", least(keptOld, col("scanned_first"), col("later_first")));
+            .select(col("slot"), col("key"), col("first_day"),
+                least(keptOld, col("scanned_first"), col("later_first")).as("new_first"))
+            .localCheckpoint();
     Dataset<Row> first =
         joined.where(col("new_first").isNotNull())
             .select(col("slot"), col("key"), col("new_first").as("first_day"));
     Dataset<Row> moved =
         joined.where(functions.not(col("first_day").eqNullSafe(col("new_first"))));
-    Set<LocalDate> days = distinctDays(moved.select(col("first_day").as("day")));
-    days.addAll(distinctDays(moved.select(col("new_first").as("day"))));
+    Set<LocalDate> days =
+        distinctDays(moved.select(functions.explode(functions.array(col("first_day"), col("new_first"))).as("day")));
     return new Update(first, days);
   }
 
