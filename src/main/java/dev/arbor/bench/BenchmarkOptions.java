@@ -66,12 +66,12 @@ public record BenchmarkOptions(
         --regenerate      generate the events even when WORK holds a table of the same spec
       """;
 
-  /** Parses the command line; throws a usage error naming the invalid option. */
   /** Options that take a value, as {@code --help} lists them. */
   private static final Set<String> VALUED_OPTIONS =
       Set.of("--events", "--days", "--first-day", "--seed", "--conf", "--tree", "--work", "--out",
           "--grains", "--skip");
 
+  /** Parses the command line; throws a usage error naming the invalid option. */
   public static BenchmarkOptions parse(String[] args) {
     long events = 1_000_000;
     long days = 365;
