@@ -123,8 +123,17 @@ public record BenchmarkOptions(
       work = Path.of("target", "bench", label(events));
     }
     work = work.toAbsolutePath().normalize();
+    if (java.nio.file.Files.exists(work) && !java.nio.file.Files.isDirectory(work)) {
+      throw ArborException.usage("Invalid --work " + work + ": it is a file, not a folder; pass a folder"
+          + " (it is created when missing)");
+    }
     if (out == null) {
       out = work.resolve("results.json");
+    }
+    Path outFolder = out.toAbsolutePath().getParent();
+    if (outFolder != null && java.nio.file.Files.exists(outFolder) && !java.nio.file.Files.isDirectory(outFolder)) {
+      throw ArborException.usage("Invalid --out " + out + ": " + outFolder + " is a file, not a folder;"
+          + " pass a path in a folder");
     }
     return new BenchmarkOptions(events, (int) days, firstDay, seed, conf, treeId, work, out.toAbsolutePath(),
         grains, Set.copyOf(skip), regenerate);

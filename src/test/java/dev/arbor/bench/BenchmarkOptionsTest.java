@@ -54,6 +54,20 @@ class BenchmarkOptionsTest {
   }
 
   @Test
+  void workAndOutMustNotBeFiles(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("plain"), "x");
+
+    assertThatThrownBy(() -> BenchmarkOptions.parse(new String[] {"--work", file.toString()}))
+        .isInstanceOf(ArborException.class)
+        .hasMessageContaining("Invalid --work " + file)
+        .hasMessageContaining("not a folder");
+    assertThatThrownBy(() -> BenchmarkOptions.parse(new String[] {"--out", file + "/results.json"}))
+        .isInstanceOf(ArborException.class)
+        .hasMessageContaining("Invalid --out")
+        .hasMessageContaining("not a folder");
+  }
+
+  @Test
   void unknownFlagWithoutValueIsNamed() {
     assertThatThrownBy(() -> BenchmarkOptions.parse(new String[] {"--frobnicate"}))
         .isInstanceOf(ArborException.class)
