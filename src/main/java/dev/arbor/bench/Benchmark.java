@@ -320,7 +320,7 @@ public final class Benchmark {
     return phase;
   }
 
-  /** The floor: reads each column the tree needs once and aggregates it per local day. */
+  /** Runs the floor: reads each column the tree needs once and aggregates it per local day. */
   private Map<String, Object> floor(String historyPath) {
     List<String> needed = neededColumns();
     List<Column> aggregates = new ArrayList<>();

@@ -24,7 +24,7 @@ import java.util.Set;
  * @param out results file (JSON)
  * @param grains grains to compute instead of the tree's, or empty to keep the tree's
  * @param skip phases not to run, by id (naive, sketch, incremental, sliced)
- * @param regenerate generate the events even when the work folder holds the same data
+ * @param regenerate generate the events even when the work folder contains the same data
  */
 public record BenchmarkOptions(
     long events,
@@ -84,6 +84,7 @@ public record BenchmarkOptions(
     List<Grain> grains = List.of();
     Set<String> skip = new LinkedHashSet<>();
     boolean regenerate = false;
+
     for (int i = 0; i < args.length; i++) {
       String name = args[i];
       if (name.equals("--regenerate")) {
@@ -112,6 +113,7 @@ public record BenchmarkOptions(
         default -> throw new IllegalStateException("Option " + name + " is listed but not parsed");
       }
     }
+
     if (events < EventGenerator.BLOCK || events % EventGenerator.BLOCK != 0) {
       throw ArborException.usage("Invalid --events " + events + "; use a positive multiple of "
           + EventGenerator.BLOCK + ", such as 1m");
@@ -119,6 +121,7 @@ public record BenchmarkOptions(
     if (days < 2 || days > 3660) {
       throw ArborException.usage("Invalid --days " + days + "; use 2 to 3660");
     }
+
     if (work == null) {
       work = Path.of("target", "bench", label(events));
     }

@@ -18,7 +18,7 @@ import org.apache.spark.sql.SparkSession;
  *
  * <p>Rows come from {@code spark.range}, and every random draw is a hash of the seed, a row or
  * session id and a salt ({@code xxhash64}). The same spec therefore gives the same rows whatever
- * the number of partitions or executors, and the driver holds nothing per event.
+ * the number of partitions or executors, and the driver keeps nothing per event.
  *
  * <p>The shape of the data:
  *

@@ -35,7 +35,7 @@ import java.util.Set;
  *
  * Each source is a view ({@link #viewSql}) with the source's derived columns, its filter and the
  * local day, as a semantic layer would define it. The view does not de-duplicate events by event
- * id, which makes these queries cheaper than Arbor's scan; on data without duplicates they give
+ * id, which makes these queries cheaper than Arbor's scan. On data without duplicates they give
  * the same values.
  */
 final class NaiveQueries {
