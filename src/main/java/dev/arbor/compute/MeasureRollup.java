@@ -136,7 +136,8 @@ public final class MeasureRollup {
    * null as the column defines.
    *
    * @param daily daily activity covering at least every day of the calendar's periods
-   * @param first each keyed slot's first active day over all history ({@link #firstActivity})
+   * @param first each keyed slot's first active day over all history ({@link #firstActivity}), or
+   *     null when {@code daily} covers all history
    * @param calendar the periods to compute; lifecycle states of a period need the activity of the
    *     previous period, so for exact lifecycle values a period's predecessor must be in the
    *     calendar too, or be a period without events
@@ -185,7 +186,7 @@ public final class MeasureRollup {
     List<SlotColumn> lifecycleColumns = new ArrayList<>();
     for (MeasuredColumn column : plan.columns()) {
       switch (column.kind()) {
-        case "DISTINCT" -> distinctColumns.add(new SlotColumn(column.slot(), "active", column.id()));
+        case "DISTINCT" -> distinctColumns.add(new SlotColumn(column.slot(), KeyedCounts.DISTINCT, column.id()));
         case "SKETCH" -> sketchColumns.add(new SlotColumn(column.slot(), "estimate", column.id()));
         case "LIFECYCLE" -> {
           String state = column.lifecycle().name().toLowerCase(Locale.ROOT);
@@ -194,31 +195,17 @@ public final class MeasureRollup {
         default -> {}
       }
     }
-    if (!distinctColumns.isEmpty()) {
-      Dataset<Row> distinctCounts =
-          withPeriods
-              .where(col("slot").isin(slotsOf(distinctColumns)))
-              .select("dimension", "grain", "period_start", "segment", "slot", "key")
-              .distinct()
-              .groupBy("dimension", "grain", "period_start", "segment", "slot")
-              .agg(count(lit(1)).as("active"));
-      values = values.unionByName(slotValues(distinctCounts, List.of("active"), distinctColumns));
+    if (!distinctColumns.isEmpty() || !lifecycleColumns.isEmpty()) {
+      Dataset<Row> counts =
+          KeyedCounts.count(
+              daily, first, slotSet(distinctColumns), slotSet(lifecycleColumns), calendar, segments);
+      List<SlotColumn> keyed = new ArrayList<>(distinctColumns);
+      keyed.addAll(lifecycleColumns);
+      values = values.unionByName(slotValues(counts, keyed));
     }
     if (!sketchColumns.isEmpty()) {
       Dataset<Row> estimates = sketchEstimates(daily, sketchColumns, calendar, segments);
-      values = values.unionByName(slotValues(estimates, List.of("estimate"), sketchColumns));
-    }
-    if (!lifecycleColumns.isEmpty()) {
-      Column lastEvent =
-          plan.dimensions().isEmpty() ? lit(null).cast("timestamp") : col(LAST_EVENT);
-      // One row per entity and period: the segment of the entity's latest event in the period.
-      Dataset<Row> active =
-          withPeriods
-              .where(col("slot").isin(slotsOf(lifecycleColumns)))
-              .groupBy("dimension", "grain", "period_start", "slot", "key")
-              .agg(max(struct(lastEvent.as("at"), col("segment"))).getField("segment").as("segment"));
-      Dataset<Row> lifecycle = lifecycleCounts(active, first, calendar.periods());
-      values = values.unionByName(slotValues(lifecycle, LIFECYCLE_STATES, lifecycleColumns));
+      values = values.unionByName(slotValues(estimates, sketchColumns));
     }
     return completeGrid(values, plan, calendar, segments, sliceKeys);
   }
@@ -228,10 +215,6 @@ public final class MeasureRollup {
     return "rows#" + plan.sourceId();
   }
 
-  /** Count columns of {@link #lifecycleCounts}, named after the lower-case lifecycle kinds. */
-  private static final List<String> LIFECYCLE_STATES =
-      List.of("active", "new", "retained", "resurrected", "churned");
-
   /** A measured column read from a count table: its slot and the count column (state) to read. */
   private record SlotColumn(int slot, String state, String columnId) {}
 
@@ -239,16 +222,20 @@ public final class MeasureRollup {
     return columns.stream().map(SlotColumn::slot).distinct().toArray();
   }
 
+  private static java.util.Set<Integer> slotSet(List<SlotColumn> columns) {
+    java.util.Set<Integer> slots = new java.util.LinkedHashSet<>();
+    columns.forEach(column -> slots.add(column.slot()));
+    return slots;
+  }
+
   /**
    * Returns (dimension, grain, period_start, segment, column_id, value) of {@code columns} from
-   * {@code counts}, a table of counts per (dimension, grain, period_start, segment, slot) with one
-   * column per state. The counts are unpivoted to (slot, state, value) and joined with a small
-   * table that maps (slot, state) to column ids. A filtered copy of {@code counts} per column
-   * would make Spark push each copy's slot filter below the shuffles and compute the counts once
-   * per column.
+   * {@code counts}, a table (dimension, grain, period_start, segment, slot, state, value), by a
+   * join with a small table that maps (slot, state) to column ids. A filtered copy of {@code
+   * counts} per column would make Spark push each copy's slot filter below the shuffles and
+   * compute the counts once per column.
    */
-  private static Dataset<Row> slotValues(
-      Dataset<Row> counts, List<String> states, List<SlotColumn> columns) {
+  private static Dataset<Row> slotValues(Dataset<Row> counts, List<SlotColumn> columns) {
     List<Row> mapping = new ArrayList<>();
     for (SlotColumn column : columns) {
       mapping.add(RowFactory.create(column.slot(), column.state(), column.columnId()));
@@ -258,22 +245,12 @@ public final class MeasureRollup {
             .add("slot", DataTypes.IntegerType, false)
             .add("state", DataTypes.StringType, false)
             .add("column_id", DataTypes.StringType, false);
-    List<String> stackEntries = new ArrayList<>();
-    for (String state : states) {
-      stackEntries.add("'" + state + "', CAST(`" + state + "` AS DOUBLE)");
-    }
     Dataset<Row> mappingTable = counts.sparkSession().createDataFrame(mapping, mappingSchema);
     return counts
-        .selectExpr(
-            "dimension",
-            "grain",
-            "period_start",
-            "segment",
-            "CAST(slot AS INT) AS slot",
-            "stack(" + states.size() + ", " + String.join(", ", stackEntries) + ") AS (state, value)")
+        .withColumn("slot", col("slot").cast("int"))
         .join(broadcast(mappingTable), new String[] {"slot", "state"})
         .select(col("dimension"), col("grain"), col("period_start"), col("segment"),
-            col("column_id"), col("value"));
+            col("column_id"), col("value").cast("double").as("value"));
   }
 
   /**
@@ -292,54 +269,8 @@ public final class MeasureRollup {
     return daySketches
         .join(broadcast(calendar.dayPeriods()), SourceScanner.LOCAL_DATE)
         .groupBy("dimension", "grain", "period_start", "segment", "slot")
-        .agg(expr("hll_sketch_estimate(hll_union_agg(sketch))").as("estimate"));
-  }
-
-  /**
-   * Counts lifecycle states per (dimension, grain, period, segment, slot). The input has one row
-   * per active entity, period and dimension, with the entity's segment in that period. States
-   * come from the current and previous calendar period and each entity's first active day:
-   *
-   * <ul>
-   *   <li>new: active, and the first active day is in this period;
-   *   <li>retained: active in this period and in the previous one;
-   *   <li>resurrected: active, not active in the previous period, active before it;
-   *   <li>churned: active in the previous period, not in this one.
-   * </ul>
-   *
-   * An entity counts in its segment of this period, and a churned one in its segment of the
-   * previous period. Only two periods and the first day are needed, so a run that recomputes a
-   * few periods reads the activity of those periods and their predecessors, never all history.
-   */
-  static Dataset<Row> lifecycleCounts(Dataset<Row> active, Dataset<Row> first, Dataset<Row> periods) {
-    Dataset<Row> bounds = periods.select("grain", "period_start", "previous_start");
-    String[] entity = {"dimension", "grain", "period_start", "slot", "key"};
-    Dataset<Row> current =
-        active.join(bounds, new String[] {"grain", "period_start"}).select(
-            col("dimension"), col("grain"), col("period_start"), col("slot"), col("key"),
-            col("segment").as("current_segment"), lit(true).as("in_current"));
-    Dataset<Row> previous =
-        active
-            .select(col("dimension"), col("grain"), col("period_start").as("previous_start"),
-                col("slot"), col("key"), col("segment"))
-            .join(bounds, new String[] {"grain", "previous_start"})
-            .select(col("dimension"), col("grain"), col("period_start"), col("slot"), col("key"),
-                col("segment").as("previous_segment"), lit(true).as("in_previous"));
-    Column inCurrent = coalesce(col("in_current"), lit(false));
-    Column inPrevious = coalesce(col("in_previous"), lit(false));
-    Column firstHere = col("first_day").geq(col("period_start"));
-    return current
-        .join(previous, entity, "full_outer")
-        .join(first, new String[] {"slot", "key"}, "left")
-        .withColumn("segment", coalesce(col("current_segment"), col("previous_segment")))
-        .groupBy("dimension", "grain", "period_start", "segment", "slot")
-        .agg(
-            sum(when(inCurrent, 1).otherwise(0)).as("active"),
-            sum(when(inCurrent.and(firstHere), 1).otherwise(0)).as("new"),
-            sum(when(inCurrent.and(inPrevious), 1).otherwise(0)).as("retained"),
-            sum(when(inCurrent.and(functions.not(inPrevious)).and(functions.not(firstHere)), 1).otherwise(0))
-                .as("resurrected"),
-            sum(when(inPrevious.and(functions.not(inCurrent)), 1).otherwise(0)).as("churned"));
+        .agg(expr("hll_sketch_estimate(hll_union_agg(sketch))").as("value"))
+        .withColumn("state", lit("estimate"));
   }
 
   /**

@@ -233,8 +233,9 @@ public final class NodeValuesComputer {
         // The days of a few periods from the state plus the days read: small, read several times.
         daily = daily.localCheckpoint();
       }
-      Dataset<Row> values =
-          MeasureRollup.rollUp(daily, firstBySource.get(plan.sourceId()), plan, calendar, segments);
+      // A full run's daily table holds all history, so each key's first day is in it.
+      Dataset<Row> first = request.isFull() ? null : firstBySource.get(plan.sourceId());
+      Dataset<Row> values = MeasureRollup.rollUp(daily, first, plan, calendar, segments);
       measured = measured == null ? values : measured.unionByName(values);
       measuredIds.add(MeasureRollup.rowsColumn(plan));
       for (MeasuredColumn column : plan.columns()) {

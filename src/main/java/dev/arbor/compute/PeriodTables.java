@@ -22,11 +22,14 @@ public final class PeriodTables {
   private final Dataset<Row> dayPeriods;
   private final Dataset<Row> periods;
   private final List<Period> periodList;
+  private final PeriodIndex index;
 
-  private PeriodTables(Dataset<Row> dayPeriods, Dataset<Row> periods, List<Period> periodList) {
+  private PeriodTables(
+      Dataset<Row> dayPeriods, Dataset<Row> periods, List<Period> periodList, PeriodIndex index) {
     this.dayPeriods = dayPeriods;
     this.periods = periods;
     this.periodList = periodList;
+    this.index = index;
   }
 
   /**
@@ -78,7 +81,8 @@ public final class PeriodTables {
     return new PeriodTables(
         spark.createDataFrame(dayRows, daySchema),
         spark.createDataFrame(periodRows, periodSchema),
-        List.copyOf(periods));
+        List.copyOf(periods),
+        PeriodIndex.of(calendar, periods));
   }
 
   /** Columns local_date, grain, period_start. */
@@ -93,5 +97,10 @@ public final class PeriodTables {
 
   public List<Period> periodList() {
     return periodList;
+  }
+
+  /** The same periods as arrays that tasks look up days in. */
+  PeriodIndex index() {
+    return index;
   }
 }
