@@ -28,15 +28,20 @@ final class FirstActivity {
   /**
    * The first-day table after a run, and the days that stopped or started being an entity's first
    * day; the periods containing them change their new and resurrected counts.
+   *
+   * @param first the whole table after the run, lazily evaluated
+   * @param inserted the rows of entities that the stored table lacks, when they are the only
+   *     change. The stored table then takes them as an append. Null when the table must be
+   *     rewritten, because there is no stored table or a stored first day moved or vanished.
    */
-  record Update(Dataset<Row> first, Set<LocalDate> movedDays) {}
+  record Update(Dataset<Row> first, Dataset<Row> inserted, Set<LocalDate> movedDays) {}
 
   static Update update(NodeValuesComputer.SourceState state, Dataset<Row> daily, DaySet recomputed) {
     Dataset<Row> scannedFirst =
         MeasureRollup.firstActivity(daily).withColumnRenamed("first_day", "scanned_first");
     if (state == null || state.first() == null) {
       Dataset<Row> first = scannedFirst.withColumnRenamed("scanned_first", "first_day");
-      return new Update(first, distinctDays(first.select("first_day")));
+      return new Update(first, null, distinctDays(first.select("first_day")));
     }
     Column localDate = col(SourceScanner.LOCAL_DATE);
     Dataset<Row> old = state.first();
@@ -56,23 +61,32 @@ final class FirstActivity {
               .groupBy("slot", "key")
               .agg(min(localDate).as("later_first"));
     }
+    // Only the entities seen in the days read, or whose first day was read again, can change.
+    // The other entities keep their stored rows. The changed rows are few (at most the entities
+    // of the days read), so they are materialized once for the new table, the moved days and the
+    // rows to insert.
+    Dataset<Row> touched =
+        scannedFirst.select("slot", "key").unionByName(oldReread.select("slot", "key")).distinct();
     Column keptOld = when(functions.not(recomputed.contains(col("first_day"))), col("first_day"));
-    // Materialized once: the new table and the moved days both read it, and computing it means
-    // joining every entity of the old table.
-    Dataset<Row> joined =
-        old.join(scannedFirst, new String[] {"slot", "key"}, "full_outer")
+    Dataset<Row> changed =
+        old.join(touched, new String[] {"slot", "key"}, "left_semi")
+            .join(scannedFirst, new String[] {"slot", "key"}, "full_outer")
             .join(laterFirst, new String[] {"slot", "key"}, "left")
             .select(col("slot"), col("key"), col("first_day"),
                 least(keptOld, col("scanned_first"), col("later_first")).as("new_first"))
+            .where(functions.not(col("first_day").eqNullSafe(col("new_first"))))
             .localCheckpoint();
     Dataset<Row> first =
-        joined.where(col("new_first").isNotNull())
-            .select(col("slot"), col("key"), col("new_first").as("first_day"));
-    Dataset<Row> moved =
-        joined.where(functions.not(col("first_day").eqNullSafe(col("new_first"))));
+        old.join(changed.select("slot", "key"), new String[] {"slot", "key"}, "left_anti")
+            .unionByName(
+                changed.where(col("new_first").isNotNull())
+                    .select(col("slot"), col("key"), col("new_first").as("first_day")));
+    boolean onlyNew = changed.where(col("first_day").isNotNull()).isEmpty();
+    Dataset<Row> inserted =
+        onlyNew ? changed.select(col("slot"), col("key"), col("new_first").as("first_day")) : null;
     Set<LocalDate> days =
-        distinctDays(moved.select(functions.explode(functions.array(col("first_day"), col("new_first"))).as("day")));
-    return new Update(first, days);
+        distinctDays(changed.select(functions.explode(functions.array(col("first_day"), col("new_first"))).as("day")));
+    return new Update(first, inserted, days);
   }
 
   /** Collects the distinct days of a one-column date table; at most one row per day of history. */

@@ -121,6 +121,9 @@ public final class NodeValuesComputer {
    * @param dailyActivity per source, the daily activity of the days read (all days for a full
    *     recompute); the new state replaces those days
    * @param firstActivity per source, the complete first-day table after the run
+   * @param firstInserted per source, the first-day rows of entities new to the stored table, when
+   *     they are its only change and can be appended. A source without an entry needs its table
+   *     rewritten from {@code firstActivity}.
    * @param recomputedAll whether every period was recomputed (a full run, or segments that moved)
    */
   public record Result(
@@ -133,6 +136,7 @@ public final class NodeValuesComputer {
       List<Period> attributed,
       Map<String, Dataset<Row>> dailyActivity,
       Map<String, Dataset<Row>> firstActivity,
+      Map<String, Dataset<Row>> firstInserted,
       boolean recomputedAll) {}
 
   /**
@@ -154,6 +158,7 @@ public final class NodeValuesComputer {
     List<SourceScanner.Scan> scans = new ArrayList<>();
     Map<String, Dataset<Row>> dailyBySource = new LinkedHashMap<>();
     Map<String, Dataset<Row>> firstBySource = new LinkedHashMap<>();
+    Map<String, Dataset<Row>> firstInsertedBySource = new LinkedHashMap<>();
     Set<LocalDate> movedFirstDays = new TreeSet<>();
     LocalDate firstDay = request.isFull() ? null : request.stateFirstDay();
     for (ScanPlan plan : plans.values()) {
@@ -181,9 +186,10 @@ public final class NodeValuesComputer {
       } else {
         FirstActivity.Update update =
             FirstActivity.update(request.state().get(plan.sourceId()), daily, request.recompute());
-        // Small (one row per entity) and read twice; materializing it also keeps the plans that
-        // use it from re-analyzing the joins that produced it.
-        firstBySource.put(plan.sourceId(), update.first().localCheckpoint());
+        firstBySource.put(plan.sourceId(), update.first());
+        if (update.inserted() != null) {
+          firstInsertedBySource.put(plan.sourceId(), update.inserted());
+        }
         movedFirstDays.addAll(update.movedDays());
       }
     }
@@ -233,7 +239,7 @@ public final class NodeValuesComputer {
         // The days of a few periods from the state plus the days read: small, read several times.
         daily = daily.localCheckpoint();
       }
-      // A full run's daily table holds all history, so each key's first day is in it.
+      // A full run's daily table covers all history, so each key's first day is in it.
       Dataset<Row> first = request.isFull() ? null : firstBySource.get(plan.sourceId());
       Dataset<Row> values = MeasureRollup.rollUp(daily, first, plan, calendar, segments);
       measured = measured == null ? values : measured.unionByName(values);
@@ -274,7 +280,7 @@ public final class NodeValuesComputer {
       attributed = written;
     }
     return new Result(nodeValues, history, scans, firstDay, segments, written, attributed,
-        dailyBySource, firstBySource, all);
+        dailyBySource, firstBySource, firstInsertedBySource, all);
   }
 
   /**

@@ -437,8 +437,16 @@ public final class RunJob {
         committer.stageToPath("state_daily_" + scan.sourceId(), state.dailyPath(scan.sourceId()),
             daily, new OutputCommitter.ReplaceWhere(daysPredicate(SourceScanner.LOCAL_DATE, plan.days())));
       }
-      committer.stageToPath("state_first_" + scan.sourceId(), state.firstPath(scan.sourceId()),
-          computed.firstActivity().get(scan.sourceId()), new OutputCommitter.Overwrite());
+      Dataset<Row> inserted = computed.firstInserted().get(scan.sourceId());
+      if (inserted != null) {
+        // Usually a night adds a few entities and moves no first day: append those few rows
+        // instead of rewriting one row per entity of all history.
+        committer.stageToPath("state_first_" + scan.sourceId(), state.firstPath(scan.sourceId()),
+            inserted, new OutputCommitter.Append());
+      } else {
+        committer.stageToPath("state_first_" + scan.sourceId(), state.firstPath(scan.sourceId()),
+            computed.firstActivity().get(scan.sourceId()), new OutputCommitter.Overwrite());
+      }
     }
     StateTables.Manifest manifest =
         new StateTables.Manifest(runId, definition.version(), asOf, computed.firstEventDay(), versions,

@@ -10,9 +10,11 @@ import dev.arbor.store.TableLocator;
 import dev.arbor.testing.EventTables;
 import dev.arbor.testing.SparkTestBase;
 import dev.arbor.testing.TestConfigs;
+import io.delta.tables.DeltaTable;
 import java.nio.file.Path;
 import java.sql.Date;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,10 +73,12 @@ class IncrementalRunTest extends SparkTestBase {
   private static Map<String, Row> fullRows;
   private static Row runCRecord;
   private static String fullWarehouse;
+  private static String incrementalWarehouse;
 
   @BeforeAll
   static void runNightsAndFullRecompute(@TempDir Path dir) {
     String warehouse = dir.resolve("incremental").toString();
+    incrementalWarehouse = warehouse;
     String events = warehouse + "/events";
     incremental = config(dir, warehouse);
     EventTables.createWithChangeFeed(spark, events);
@@ -221,6 +225,36 @@ class IncrementalRunTest extends SparkTestBase {
             .collectAsList();
     assertThat(files).hasSize(2);
     assertThat(files.get(0).getDate(2)).isBefore(files.get(1).getDate(1));
+  }
+
+  @Test
+  void firstDayStateAppendsOnlyNewEntities() {
+    // Run B adds u4 and moves no first day, so its rows are appended. Run C moves u3's first day
+    // from 03-29 to 03-04, so the table is rewritten.
+    String first = "/_state/t/first_events";
+    List<String> modes = new ArrayList<>();
+    for (Row commit :
+        DeltaTable.forPath(spark, incrementalWarehouse + first).history()
+            .where("operation = 'WRITE'")
+            .orderBy("version")
+            .collectAsList()) {
+      Map<String, String> parameters = commit.getJavaMap(commit.fieldIndex("operationParameters"));
+      modes.add(parameters.get("mode"));
+    }
+    assertThat(modes).containsExactly("Overwrite", "Append", "Overwrite");
+
+    // The table after the three nights equals the one a full recompute builds.
+    List<Row> nightly =
+        spark.read().format("delta").load(incrementalWarehouse + first)
+            .select("slot", "key", "first_day").orderBy("slot", "key").collectAsList();
+    List<Row> full =
+        spark.read().format("delta").load(fullWarehouse + first)
+            .select("slot", "key", "first_day").orderBy("slot", "key").collectAsList();
+    assertThat(nightly).isEqualTo(full);
+    assertThat(nightly)
+        .filteredOn(row -> row.getString(1).equals("u3"))
+        .extracting(row -> row.getDate(2))
+        .containsOnly(Date.valueOf("2024-03-04"));
   }
 
   @Test
