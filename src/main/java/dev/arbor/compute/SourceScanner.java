@@ -266,6 +266,13 @@ public final class SourceScanner {
     if (source.eventId() != null) {
       // Duplicates of one event carry the same time, so de-duplicating within a day is enough
       // and keeps the shuffle local to the day.
+      int partitions = spark.sessionState().conf().numShufflePartitions();
+      if (days == null || days.size() >= partitions) {
+        // Partitioned by day, both the de-duplication and the daily aggregation that follows it
+        // (grouped by day and more) run without another shuffle of the events. A day is then one
+        // task, so a scan of fewer days than partitions keeps the two shuffles instead.
+        events = events.repartition(col(LOCAL_DATE));
+      }
       events = events.dropDuplicates(LOCAL_DATE, source.eventId());
     }
     Observation kept = new Observation("kept_" + source.id());
