@@ -54,7 +54,7 @@ public record BenchmarkOptions(
 
       Options:
         --events N        rows of the generated history; k and m suffixes allowed (default 1m)
-        --days N          days of history (default 365)
+        --days N          days of history, 2 to 3660 (default 365)
         --first-day DATE  first day of the history, YYYY-MM-DD (default 2023-01-01)
         --seed N          seed of the generator (default 1)
         --conf FILE       config with the source and tree (default conf/bench/bench.conf)
@@ -101,7 +101,7 @@ public record BenchmarkOptions(
       String value = args[++i];
       switch (name) {
         case "--events" -> events = count(value, name);
-        case "--days" -> days = count(value, name);
+        case "--days" -> days = parseDays(value, name);
         case "--first-day" -> firstDay = date(value, name);
         case "--seed" -> seed = seed(value, name);
         case "--conf" -> conf = Path.of(value);
@@ -172,6 +172,16 @@ public record BenchmarkOptions(
     } catch (NumberFormatException | ArithmeticException e) {
       throw ArborException.usage("Invalid " + option + " '" + text + "'; expected a positive whole number such as 10m");
     }
+  }
+
+  /** Parses a plain number of days, which unlike {@code --events} takes no k or m suffix. */
+  private static long parseDays(String text, String option) {
+    String digits = text.trim();
+    // 18 digits always fit in a long, and parse rejects any value above 3660 afterwards.
+    if (digits.matches("[0-9]{1,18}")) {
+      return Long.parseLong(digits);
+    }
+    throw ArborException.usage("Invalid " + option + " '" + text + "'; expected a whole number of days such as 365");
   }
 
   private static long seed(String text, String option) {

@@ -68,6 +68,18 @@ class BenchmarkOptionsTest {
   }
 
   @Test
+  void daysTakeNoSuffix() {
+    assertThatThrownBy(() -> BenchmarkOptions.parse(new String[] {"--days", "2k"}))
+        .isInstanceOf(ArborException.class)
+        .hasMessageContaining("Invalid --days '2k'")
+        .hasMessageContaining("such as 365")
+        .hasMessageNotContaining("10m");
+    assertThatThrownBy(() -> BenchmarkOptions.parse(new String[] {"--days", "1_000"}))
+        .hasMessageContaining("Invalid --days '1_000'");
+    assertThat(BenchmarkOptions.parse(new String[] {"--days", "30"}).days()).isEqualTo(30);
+  }
+
+  @Test
   void unknownFlagWithoutValueIsNamed() {
     assertThatThrownBy(() -> BenchmarkOptions.parse(new String[] {"--frobnicate"}))
         .isInstanceOf(ArborException.class)
