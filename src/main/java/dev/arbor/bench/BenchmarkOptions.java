@@ -108,8 +108,8 @@ public record BenchmarkOptions(
         case "--tree" -> treeId = value;
         case "--work" -> work = Path.of(value);
         case "--out" -> out = Path.of(value);
-        case "--grains" -> grains = grains(value);
-        case "--skip" -> skip.addAll(phases(value));
+        case "--grains" -> grains = grains(value, name);
+        case "--skip" -> skip.addAll(phases(value, name));
         default -> throw new IllegalStateException("Option " + name + " is listed but not parsed");
       }
     }
@@ -200,12 +200,12 @@ public record BenchmarkOptions(
     }
   }
 
-  private static List<Grain> grains(String text) {
+  private static List<Grain> grains(String text, String option) {
     List<Grain> grains = new ArrayList<>();
-    for (String part : text.split(",")) {
-      Grain grain = Grain.fromKey(part.trim());
+    for (String part : splitList(text, option, "week,month")) {
+      Grain grain = Grain.fromKey(part);
       if (grain == null) {
-        throw ArborException.usage("Invalid grain '" + part.trim() + "' in --grains; expected day, week, month or quarter");
+        throw ArborException.usage("Invalid grain '" + part + "' in " + option + "; expected day, week, month or quarter");
       }
       if (!grains.contains(grain)) {
         grains.add(grain);
@@ -215,16 +215,31 @@ public record BenchmarkOptions(
     return grains;
   }
 
-  private static List<String> phases(String text) {
+  private static List<String> phases(String text, String option) {
     List<String> phases = new ArrayList<>();
-    for (String part : text.split(",")) {
-      String phase = part.trim().toLowerCase(Locale.ROOT);
+    for (String part : splitList(text, option, "naive,sketch")) {
+      String phase = part.toLowerCase(Locale.ROOT);
       if (!SKIPPABLE.contains(phase)) {
-        throw ArborException.usage("Invalid phase '" + part.trim() + "' in --skip; expected some of "
+        throw ArborException.usage("Invalid phase '" + part + "' in " + option + "; expected some of "
             + String.join(", ", new java.util.TreeSet<>(SKIPPABLE)));
       }
       phases.add(phase);
     }
     return phases;
+  }
+
+  /** Splits a comma-separated option value into trimmed items and rejects empty items, as in "week,". */
+  private static List<String> splitList(String text, String option, String example) {
+    List<String> items = new ArrayList<>();
+    // The limit -1 keeps trailing empty strings, which split would otherwise drop silently.
+    for (String part : text.split(",", -1)) {
+      String item = part.trim();
+      if (item.isEmpty()) {
+        throw ArborException.usage("Invalid " + option + " '" + text + "'; the list contains an empty item."
+            + " Separate the items with single commas, such as " + example);
+      }
+      items.add(item);
+    }
+    return items;
   }
 }

@@ -80,6 +80,26 @@ class BenchmarkOptionsTest {
   }
 
   @Test
+  void emptyListItemsAreRejected() {
+    for (String grains : new String[] {"week,", ",week", "week,,month", "week, ", ""}) {
+      assertThatThrownBy(() -> BenchmarkOptions.parse(new String[] {"--grains", grains}))
+          .as(grains)
+          .isInstanceOf(ArborException.class)
+          .hasMessageContaining("Invalid --grains '" + grains + "'")
+          .hasMessageContaining("empty item");
+    }
+    for (String phases : new String[] {"naive,", "naive,,sketch"}) {
+      assertThatThrownBy(() -> BenchmarkOptions.parse(new String[] {"--skip", phases}))
+          .as(phases)
+          .isInstanceOf(ArborException.class)
+          .hasMessageContaining("Invalid --skip '" + phases + "'")
+          .hasMessageContaining("empty item");
+    }
+    assertThat(BenchmarkOptions.parse(new String[] {"--skip", "naive, sketch"}).skip())
+        .containsExactlyInAnyOrder("naive", "sketch");
+  }
+
+  @Test
   void unknownFlagWithoutValueIsNamed() {
     assertThatThrownBy(() -> BenchmarkOptions.parse(new String[] {"--frobnicate"}))
         .isInstanceOf(ArborException.class)
