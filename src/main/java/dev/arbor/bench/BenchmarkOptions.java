@@ -39,6 +39,19 @@ public record BenchmarkOptions(
     Set<String> skip,
     boolean regenerate) {
 
+  /** Earliest first day of the history that {@code --first-day} accepts. */
+  static final LocalDate EARLIEST_FIRST_DAY = LocalDate.of(1900, 1, 1);
+
+  /**
+   * Last day on which generated events may fall, which is the day that the incremental phase
+   * appends after the history. A first day in year 10000 makes the run fail in Spark with an
+   * overflow error that blames the data.
+   *
+   * <p>NOTE: no benchmark has run with a history that ends near this day, where the last week
+   * period and, in zones west of UTC, the events' UTC times reach into year 10000.
+   */
+  static final LocalDate LATEST_EVENT_DAY = LocalDate.of(9999, 12, 31);
+
   /** Phases that {@code --skip} may name. */
   public static final Set<String> SKIPPABLE = Set.of("naive", "sketch", "incremental", "sliced");
 
@@ -55,7 +68,8 @@ public record BenchmarkOptions(
       Options:
         --events N        rows of the generated history; k and m suffixes allowed (default 1m)
         --days N          days of history, 2 to 3660 (default 365)
-        --first-day DATE  first day of the history, YYYY-MM-DD (default 2023-01-01)
+        --first-day DATE  first day of the history, YYYY-MM-DD, from 1900-01-01 to 9999-12-31
+                          minus the days (default 2023-01-01)
         --seed N          seed of the generator (default 1)
         --conf FILE       config with the source and tree (default conf/bench/bench.conf)
         --tree ID         tree to run; needed when the config defines several
@@ -120,6 +134,13 @@ public record BenchmarkOptions(
     }
     if (days < 2 || days > 3660) {
       throw ArborException.usage("Invalid --days " + days + "; use 2 to 3660");
+    }
+    // The incremental phase appends one day after the history, which is firstDay + days.
+    LocalDate latestFirstDay = LATEST_EVENT_DAY.minusDays(days);
+    if (firstDay.isBefore(EARLIEST_FIRST_DAY) || firstDay.isAfter(latestFirstDay)) {
+      throw ArborException.usage("Invalid --first-day " + firstDay + "; use a day from " + EARLIEST_FIRST_DAY
+          + " to " + latestFirstDay + " for " + days + " days of history, so that the history and the day"
+          + " appended after it end by " + LATEST_EVENT_DAY);
     }
 
     if (work == null) {

@@ -80,6 +80,31 @@ class BenchmarkOptionsTest {
   }
 
   @Test
+  void firstDayYearOutOfRangeIsRejected() {
+    assertThatThrownBy(() -> BenchmarkOptions.parse(new String[] {"--first-day", "+10000-01-01"}))
+        .isInstanceOf(ArborException.class)
+        .hasMessageContaining("Invalid --first-day +10000-01-01")
+        .hasMessageContaining("from 1900-01-01 to 9998-12-31");
+    assertThatThrownBy(() -> BenchmarkOptions.parse(new String[] {"--first-day", "1899-12-31"}))
+        .isInstanceOf(ArborException.class)
+        .hasMessageContaining("Invalid --first-day 1899-12-31");
+    assertThat(BenchmarkOptions.parse(new String[] {"--first-day", "1900-01-01"}).firstDay())
+        .hasToString("1900-01-01");
+  }
+
+  @Test
+  void historyPastYear9999IsRejected() {
+    // The history's last day is first day + days - 1, and the incremental phase appends one more.
+    assertThat(BenchmarkOptions.parse(new String[] {"--first-day", "9999-12-01", "--days", "30"}).firstDay())
+        .hasToString("9999-12-01");
+    assertThatThrownBy(() -> BenchmarkOptions.parse(new String[] {"--days", "31", "--first-day", "9999-12-01"}))
+        .isInstanceOf(ArborException.class)
+        .hasMessageContaining("Invalid --first-day 9999-12-01")
+        .hasMessageContaining("from 1900-01-01 to 9999-11-30")
+        .hasMessageContaining("31 days");
+  }
+
+  @Test
   void emptyListItemsAreRejected() {
     for (String grains : new String[] {"week,", ",week", "week,,month", "week, ", ""}) {
       assertThatThrownBy(() -> BenchmarkOptions.parse(new String[] {"--grains", grains}))
