@@ -124,7 +124,7 @@ public final class Benchmark {
 
   /** Runs the benchmark and returns the exit code, creating and stopping a SparkSession. */
   public static int execute(String[] args, PrintStream out, PrintStream err) {
-    if (args.length > 0 && List.of("-h", "--help", "help").contains(args[0])) {
+    if (BenchmarkOptions.requestsHelp(args)) {
       out.print(BenchmarkOptions.USAGE);
       return 0;
     }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -78,12 +79,21 @@ public record BenchmarkOptions(
         --grains LIST     comma-separated grains to compute instead of the tree's, e.g. month
         --skip LIST       comma-separated phases to leave out: naive, sketch, incremental, sliced
         --regenerate      generate the events even when WORK holds a table of the same spec
+        -h, --help        print this text and exit, wherever it appears on the command line
       """;
 
   /** Options that take a value, as {@code --help} lists them. */
   private static final Set<String> VALUED_OPTIONS =
       Set.of("--events", "--days", "--first-day", "--seed", "--conf", "--tree", "--work", "--out",
           "--grains", "--skip");
+
+  /** Returns whether {@code args} request the usage text, by -h or --help anywhere or help first. */
+  static boolean requestsHelp(String[] args) {
+    if (args.length > 0 && args[0].equals("help")) {
+      return true;
+    }
+    return Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h");
+  }
 
   /** Parses the command line; throws a usage error naming the invalid option. */
   public static BenchmarkOptions parse(String[] args) {
