@@ -527,7 +527,7 @@ public final class Benchmark {
     for (Map.Entry<?, ?> entry : phases.entrySet()) {
       Map<?, ?> phase = (Map<?, ?>) entry.getValue();
       Object wall = phase.get("wall_ms");
-      text.append(String.format(Locale.ROOT, "  %-14s %10s ms  %12s events/s  heap max %s MB, after GC %s MB%n",
+      text.append(String.format(Locale.ROOT, "  %-14s %10s ms  %12s events/s  heap max %s MiB, after GC %s MiB%n",
           entry.getKey(), wall == null ? phase.get("status") : wall, phase.get("events_per_second"),
           phase.get("heap_max_used_mb"), phase.get("heap_max_after_gc_mb")));
     }

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** What jobs/benchmark prints on the console, for the cases that need no Spark session. */
@@ -36,5 +39,24 @@ class BenchmarkConsoleTest {
     assertThat(BenchmarkOptions.requestsHelp(new String[] {"help"})).isTrue();
     // A later "help" is an option value, such as a tree named help.
     assertThat(BenchmarkOptions.requestsHelp(new String[] {"--tree", "help"})).isFalse();
+  }
+
+  @Test
+  void summaryPrintsHeapInMebibytes() {
+    Map<String, Object> phase = new LinkedHashMap<>();
+    phase.put("wall_ms", 2300L);
+    phase.put("events_per_second", 438404L);
+    phase.put("heap_max_used_mb", 344L);
+    phase.put("heap_max_after_gc_mb", 171L);
+    Map<String, Object> results = new LinkedHashMap<>();
+    results.put("data", Map.of("events", 1_000_000L, "days", 365));
+    results.put("phases", Map.of("a", phase));
+    results.put("ratios", Map.of());
+    results.put("missing", List.of());
+
+    String summary = Benchmark.summary(results);
+
+    assertThat(summary).contains("heap max 344 MiB, after GC 171 MiB");
+    assertThat(summary).doesNotContain(" MB");
   }
 }
