@@ -130,6 +130,7 @@ public final class Benchmark {
     }
     try {
       BenchmarkOptions options = BenchmarkOptions.parse(args);
+      options.prepareOutFolder();
       ArborConfig config = ConfigLoader.load(options.conf());
       SparkSession spark = SparkSessions.create(config.sparkMaster(), config.sparkConf());
       try {
@@ -156,6 +157,7 @@ public final class Benchmark {
 
   /** Runs every phase on {@code spark} and writes the results file; returns the results. */
   public static Map<String, Object> run(SparkSession spark, ArborConfig config, BenchmarkOptions options) {
+    options.prepareOutFolder();
     try (HeapMonitor heap = new HeapMonitor()) {
       Benchmark benchmark = new Benchmark(spark, config, options, heap);
       Map<String, Object> results;

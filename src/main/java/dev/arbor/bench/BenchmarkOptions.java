@@ -2,6 +2,9 @@ package dev.arbor.bench;
 
 import dev.arbor.ArborException;
 import dev.arbor.period.Grain;
+import java.io.IOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -164,6 +167,10 @@ public record BenchmarkOptions(
     if (out == null) {
       out = work.resolve("results.json");
     }
+    if (Files.isDirectory(out)) {
+      throw ArborException.usage("Invalid --out " + out + ": it is a folder; pass the path of a file, such as "
+          + out.resolve("results.json"));
+    }
     Path outFolder = out.toAbsolutePath().getParent();
     if (outFolder != null && java.nio.file.Files.exists(outFolder) && !java.nio.file.Files.isDirectory(outFolder)) {
       throw ArborException.usage("Invalid --out " + out + ": " + outFolder + " is a file, not a folder;"
@@ -171,6 +178,42 @@ public record BenchmarkOptions(
     }
     return new BenchmarkOptions(events, (int) days, firstDay, seed, conf, treeId, work, out.toAbsolutePath(),
         grains, Set.copyOf(skip), regenerate);
+  }
+
+  /**
+   * Creates the folder of the results file when missing and checks that a file can be created in
+   * it. Benchmark calls it before Spark starts and again before the first phase, so that an
+   * invalid {@code --out} fails before the phases run rather than after them, losing the figures.
+   */
+  void prepareOutFolder() {
+    Path folder = out.getParent();
+    try {
+      Files.createDirectories(folder);
+    } catch (IOException e) {
+      throw ArborException.usage("Invalid --out " + out + ": cannot create its folder " + folder + " ("
+          + describe(e) + "); pass a path in a folder that exists or that you can create");
+    }
+    // Files.isWritable is not enough, because for root it returns true even in /proc, where no file
+    // can be created. So a temporary file is created and deleted.
+    try {
+      Path probe = Files.createTempFile(folder, ".arbor-bench-", ".tmp");
+      Files.delete(probe);
+    } catch (IOException e) {
+      throw ArborException.usage("Invalid --out " + out + ": cannot create a file in " + folder + " ("
+          + describe(e) + "); pass a path in a writable folder");
+    }
+    if (Files.exists(out) && !Files.isWritable(out)) {
+      throw ArborException.usage("Invalid --out " + out + ": the file exists and is read-only; make it"
+          + " writable or pass another path");
+    }
+  }
+
+  /** Returns the operating system's reason for a file error, or the exception's type and message. */
+  private static String describe(IOException e) {
+    if (e instanceof FileSystemException failure && failure.getReason() != null) {
+      return failure.getReason();
+    }
+    return e.getClass().getSimpleName() + ": " + e.getMessage();
   }
 
   /** Returns a short label of an event count: 1m for a million, 250k, or the number itself. */

@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** What jobs/benchmark prints on the console, for the cases that need no Spark session. */
 class BenchmarkConsoleTest {
@@ -39,6 +42,16 @@ class BenchmarkConsoleTest {
     assertThat(BenchmarkOptions.requestsHelp(new String[] {"help"})).isTrue();
     // A later "help" is an option value, such as a tree named help.
     assertThat(BenchmarkOptions.requestsHelp(new String[] {"--tree", "help"})).isFalse();
+  }
+
+  @Test
+  void unwritableOutExitsWithUsageError(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("plain"), "x");
+    Path out = file.resolve("sub/results.json");
+
+    // The check runs before the config is loaded and Spark starts, so this test needs no Spark.
+    assertThat(execute("--out", out.toString())).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("benchmark: Invalid --out " + out);
   }
 
   @Test

@@ -2,9 +2,13 @@ package dev.arbor.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.arbor.ArborException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Command-line parsing of jobs/benchmark, without Spark. */
 class BenchmarkOptionsTest {
@@ -65,6 +69,56 @@ class BenchmarkOptionsTest {
         .isInstanceOf(ArborException.class)
         .hasMessageContaining("Invalid --out")
         .hasMessageContaining("not a folder");
+  }
+
+  @Test
+  void outMustNotBeFolder(@TempDir Path dir) {
+    assertThatThrownBy(() -> BenchmarkOptions.parse(new String[] {"--out", dir.toString()}))
+        .isInstanceOf(ArborException.class)
+        .hasMessageContaining("Invalid --out " + dir + ": it is a folder")
+        .hasMessageContaining(dir.resolve("results.json").toString());
+  }
+
+  @Test
+  void outFolderIsCreated(@TempDir Path dir) throws Exception {
+    Path out = dir.resolve("a/b/results.json");
+    BenchmarkOptions options = BenchmarkOptions.parse(new String[] {"--out", out.toString()});
+
+    options.prepareOutFolder();
+
+    assertThat(out.getParent()).isDirectory();
+    // The write check leaves no file behind.
+    try (var entries = Files.list(out.getParent())) {
+      assertThat(entries).isEmpty();
+    }
+  }
+
+  @Test
+  void outUnderFileIsRejected(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("plain"), "x");
+    Path out = file.resolve("sub/results.json");
+    BenchmarkOptions options = BenchmarkOptions.parse(new String[] {"--out", out.toString()});
+
+    assertThatThrownBy(options::prepareOutFolder)
+        .isInstanceOf(ArborException.class)
+        .hasMessageContaining("Invalid --out " + out + ": cannot create its folder " + out.getParent())
+        .hasMessageContaining("pass a path in a folder that exists or that you can create");
+  }
+
+  @Test
+  void outUnderProcIsRejected() {
+    // /proc accepts no new files or folders, even from root. For root, Files.isWritable returns true.
+    assumeTrue(Files.isDirectory(Path.of("/proc/self")), "needs Linux /proc");
+    BenchmarkOptions inProc = BenchmarkOptions.parse(new String[] {"--out", "/proc/results.json"});
+    BenchmarkOptions underProc = BenchmarkOptions.parse(new String[] {"--out", "/proc/arbor-bench/results.json"});
+
+    assertThatThrownBy(inProc::prepareOutFolder)
+        .isInstanceOf(ArborException.class)
+        .hasMessageContaining("Invalid --out /proc/results.json: cannot create a file in /proc")
+        .hasMessageContaining("pass a path in a writable folder");
+    assertThatThrownBy(underProc::prepareOutFolder)
+        .isInstanceOf(ArborException.class)
+        .hasMessageContaining("cannot create its folder /proc/arbor-bench");
   }
 
   @Test
