@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -128,19 +129,32 @@ public final class Benchmark {
       out.print(BenchmarkOptions.USAGE);
       return 0;
     }
+    return reportFailures(() -> runCommandLine(args, out), err);
+  }
+
+  /** Runs the benchmark that {@code args} describe and prints its summary; returns 0. */
+  private static int runCommandLine(String[] args, PrintStream out) {
+    BenchmarkOptions options = BenchmarkOptions.parse(args);
+    options.prepareOutFolder();
+    ArborConfig config = ConfigLoader.load(options.conf());
+    SparkSession spark = SparkSessions.create(config.sparkMaster(), config.sparkConf());
     try {
-      BenchmarkOptions options = BenchmarkOptions.parse(args);
-      options.prepareOutFolder();
-      ArborConfig config = ConfigLoader.load(options.conf());
-      SparkSession spark = SparkSessions.create(config.sparkMaster(), config.sparkConf());
-      try {
-        Map<String, Object> results = run(spark, config, options);
-        out.print(summary(results));
-        out.println("Results written to " + options.out());
-        return 0;
-      } finally {
-        spark.stop();
-      }
+      Map<String, Object> results = run(spark, config, options);
+      out.print(summary(results));
+      out.println("Results written to " + options.out());
+      return 0;
+    } finally {
+      spark.stop();
+    }
+  }
+
+  /**
+   * Runs {@code command} and returns its exit code. A failure is printed on {@code err} as one line,
+   * and the exit code is that of its {@link ArborException.Category}.
+   */
+  static int reportFailures(IntSupplier command, PrintStream err) {
+    try {
+      return command.getAsInt();
     } catch (InvalidConfigException e) {
       err.println(e.getMessage());
       return 2;
