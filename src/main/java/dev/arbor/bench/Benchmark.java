@@ -132,7 +132,7 @@ public final class Benchmark {
     return reportFailures(() -> runCommandLine(args, out), err);
   }
 
-  /** Runs the benchmark that {@code args} describe and prints its summary; returns 0. */
+  /** Runs the benchmark that {@code args} describe, prints its summary and returns 0. */
   private static int runCommandLine(String[] args, PrintStream out) {
     BenchmarkOptions options = BenchmarkOptions.parse(args);
     options.prepareOutFolder();
@@ -150,7 +150,8 @@ public final class Benchmark {
 
   /**
    * Runs {@code command} and returns its exit code. A failure is printed on {@code err} as one line,
-   * and the exit code is that of its {@link ArborException.Category}.
+   * and the exit code is that of its {@link ArborException.Category}. An unexpected failure also
+   * goes to the log with its stack trace.
    */
   static int reportFailures(IntSupplier command, PrintStream err) {
     try {
@@ -161,12 +162,36 @@ public final class Benchmark {
     } catch (ArborException e) {
       err.println("benchmark: " + e.getMessage());
       return e.category().exitCode();
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
+      // Catches Exception rather than RuntimeException because Scala code in Spark and Delta
+      // throws checked exceptions, such as IOException, that no Java signature declares.
       ArborException failure = ArborException.classify(e);
       LOG.error("Benchmark failed", e);
-      err.println("benchmark: " + failure.getMessage());
+      String cause = describeRootCause(e, failure.getMessage());
+      err.println("benchmark failed: " + failure.getMessage() + cause);
       return failure.category().exitCode();
     }
+  }
+
+  /**
+   * Returns " (cause: TYPE: MESSAGE)" for the innermost cause of {@code e}, or an empty string
+   * when {@code e} has no cause or {@code message} already contains the cause's message.
+   */
+  private static String describeRootCause(Throwable e, String message) {
+    Throwable root = e;
+    // The depth limit ends a cycle of causes, because Throwable.initCause rejects only a throwable
+    // that would be its own cause.
+    for (int depth = 0; depth < 100 && root.getCause() != null; depth++) {
+      root = root.getCause();
+    }
+    if (root == e) {
+      return "";
+    }
+    String rootMessage = String.valueOf(root.getMessage()).lines().findFirst().orElse("");
+    if (message.contains(rootMessage)) {
+      return "";
+    }
+    return " (cause: " + root.getClass().getSimpleName() + ": " + rootMessage + ")";
   }
 
   /** Runs every phase on {@code spark} and writes the results file; returns the results. */

@@ -2,8 +2,11 @@ package dev.arbor.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.arbor.ArborException;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +20,19 @@ import org.junit.jupiter.api.io.TempDir;
 class BenchmarkConsoleTest {
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private PrintStream errors() {
+    return new PrintStream(err, true, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Throws {@code e} without declaring it, as Scala code in Spark and Delta throws checked
+   * exceptions that no Java signature declares.
+   */
+  @SuppressWarnings("unchecked")
+  private static <E extends Throwable> int throwUndeclared(Throwable e) throws E {
+    throw (E) e;
+  }
 
   private int execute(String... args) {
     return Benchmark.execute(args, new PrintStream(out, true, StandardCharsets.UTF_8),
@@ -52,6 +68,39 @@ class BenchmarkConsoleTest {
     // The check runs before the config is loaded and Spark starts, so this test needs no Spark.
     assertThat(execute("--out", out.toString())).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("benchmark: Invalid --out " + out);
+  }
+
+  @Test
+  void checkedExceptionIsReportedInOneLine() {
+    int code = Benchmark.reportFailures(() -> throwUndeclared(new IOException("disk gone")), errors());
+
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .isEqualTo("benchmark failed: IOException: disk gone" + System.lineSeparator());
+  }
+
+  @Test
+  void failureLineNamesRootCause() {
+    int code = Benchmark.reportFailures(() -> {
+      throw new UncheckedIOException("Cannot write the results file /x/results.json",
+          new IOException("No space left on device"));
+    }, errors());
+
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .isEqualTo("benchmark failed: UncheckedIOException: Cannot write the results file /x/results.json"
+            + " (cause: IOException: No space left on device)" + System.lineSeparator());
+  }
+
+  @Test
+  void usageErrorKeepsItsExitCode() {
+    int code = Benchmark.reportFailures(() -> {
+      throw ArborException.usage("Invalid --days 1; use 2 to 3660");
+    }, errors());
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .isEqualTo("benchmark: Invalid --days 1; use 2 to 3660" + System.lineSeparator());
   }
 
   @Test
