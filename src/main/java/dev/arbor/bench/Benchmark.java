@@ -218,6 +218,7 @@ public final class Benchmark {
   private Map<String, Object> runPhases() {
     Map<String, Object> results = new LinkedHashMap<>();
     results.put("started_at", Instant.now().toString());
+    results.put("options", options.toResults());
     results.put("machine", Environment.machine());
     results.put("load_average_at_start", Environment.loadAverage());
     results.put("spark", Environment.spark(spark));

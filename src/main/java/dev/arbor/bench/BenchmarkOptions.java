@@ -10,10 +10,13 @@ import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Options of {@code jobs/benchmark}.
@@ -178,6 +181,27 @@ public record BenchmarkOptions(
     }
     return new BenchmarkOptions(events, (int) days, firstDay, seed, conf, treeId, work, out.toAbsolutePath(),
         grains, Set.copyOf(skip), regenerate);
+  }
+
+  /**
+   * Returns the options as the results file records them. {@code skipped_phases} lists the phases
+   * that {@code --skip} left out, in alphabetical order, and {@code grains} is empty when the run
+   * computes the tree's own grains.
+   */
+  Map<String, Object> toResults() {
+    Map<String, Object> recorded = new LinkedHashMap<>();
+    recorded.put("events", events);
+    recorded.put("days", days);
+    recorded.put("first_day", firstDay.toString());
+    recorded.put("seed", seed);
+    recorded.put("conf", conf.toString());
+    recorded.put("tree", treeId);
+    recorded.put("work", work.toString());
+    recorded.put("out", out.toString());
+    recorded.put("grains", grains.stream().map(Grain::key).toList());
+    recorded.put("skipped_phases", List.copyOf(new TreeSet<>(skip)));
+    recorded.put("regenerate", regenerate);
+    return recorded;
   }
 
   /**

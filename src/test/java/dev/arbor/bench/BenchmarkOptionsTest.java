@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.arbor.ArborException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -176,6 +177,17 @@ class BenchmarkOptionsTest {
     }
     assertThat(BenchmarkOptions.parse(new String[] {"--skip", "naive, sketch"}).skip())
         .containsExactlyInAnyOrder("naive", "sketch");
+  }
+
+  @Test
+  void resultsRecordSkippedPhases() {
+    BenchmarkOptions skipping = BenchmarkOptions.parse(new String[] {"--skip", "sliced,naive", "--grains", "month"});
+    BenchmarkOptions complete = BenchmarkOptions.parse(new String[] {});
+
+    assertThat(skipping.toResults().get("skipped_phases")).isEqualTo(List.of("naive", "sliced"));
+    assertThat(skipping.toResults().get("grains")).isEqualTo(List.of("month"));
+    assertThat(complete.toResults().get("skipped_phases")).isEqualTo(List.of());
+    assertThat(Json.write(skipping.toResults())).contains("\"skipped_phases\": [\"naive\", \"sliced\"]");
   }
 
   @Test
