@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -124,38 +125,78 @@ public final class Benchmark {
 
   /** Runs the benchmark and returns the exit code, creating and stopping a SparkSession. */
   public static int execute(String[] args, PrintStream out, PrintStream err) {
-    if (args.length > 0 && List.of("-h", "--help", "help").contains(args[0])) {
+    if (BenchmarkOptions.requestsHelp(args)) {
       out.print(BenchmarkOptions.USAGE);
       return 0;
     }
+    return reportFailures(() -> runCommandLine(args, out), err);
+  }
+
+  /** Runs the benchmark that {@code args} describe, prints its summary and returns 0. */
+  private static int runCommandLine(String[] args, PrintStream out) {
+    BenchmarkOptions options = BenchmarkOptions.parse(args);
+    options.prepareOutFolder();
+    ArborConfig config = ConfigLoader.load(options.conf());
+    SparkSession spark = SparkSessions.create(config.sparkMaster(), config.sparkConf());
     try {
-      BenchmarkOptions options = BenchmarkOptions.parse(args);
-      ArborConfig config = ConfigLoader.load(options.conf());
-      SparkSession spark = SparkSessions.create(config.sparkMaster(), config.sparkConf());
-      try {
-        Map<String, Object> results = run(spark, config, options);
-        out.print(summary(results));
-        out.println("Results written to " + options.out());
-        return 0;
-      } finally {
-        spark.stop();
-      }
+      Map<String, Object> results = run(spark, config, options);
+      out.print(summary(results));
+      out.println("Results written to " + options.out());
+      return 0;
+    } finally {
+      spark.stop();
+    }
+  }
+
+  /**
+   * Runs {@code command} and returns its exit code. A failure is printed on {@code err} as one line,
+   * and the exit code is that of its {@link ArborException.Category}. An unexpected failure also
+   * goes to the log with its stack trace.
+   */
+  static int reportFailures(IntSupplier command, PrintStream err) {
+    try {
+      return command.getAsInt();
     } catch (InvalidConfigException e) {
       err.println(e.getMessage());
       return 2;
     } catch (ArborException e) {
       err.println("benchmark: " + e.getMessage());
       return e.category().exitCode();
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
+      // Catches Exception rather than RuntimeException because Scala code in Spark and Delta
+      // throws checked exceptions, such as IOException, that no Java signature declares.
       ArborException failure = ArborException.classify(e);
       LOG.error("Benchmark failed", e);
-      err.println("benchmark: " + failure.getMessage());
+      String cause = describeRootCause(e, failure.getMessage());
+      err.println("benchmark failed: " + failure.getMessage() + cause);
       return failure.category().exitCode();
     }
   }
 
+  /**
+   * Returns " (cause: TYPE: MESSAGE)" for the innermost cause of {@code e}, or an empty string
+   * when {@code e} has no cause or {@code message} already contains the cause's message.
+   */
+  private static String describeRootCause(Throwable e, String message) {
+    Throwable root = e;
+    // The depth limit ends a cycle of causes, because Throwable.initCause rejects only a throwable
+    // that would be its own cause.
+    for (int depth = 0; depth < 100 && root.getCause() != null; depth++) {
+      root = root.getCause();
+    }
+    if (root == e) {
+      return "";
+    }
+    String rootMessage = String.valueOf(root.getMessage()).lines().findFirst().orElse("");
+    if (message.contains(rootMessage)) {
+      return "";
+    }
+    return " (cause: " + root.getClass().getSimpleName() + ": " + rootMessage + ")";
+  }
+
   /** Runs every phase on {@code spark} and writes the results file; returns the results. */
   public static Map<String, Object> run(SparkSession spark, ArborConfig config, BenchmarkOptions options) {
+    options.prepareOutFolder();
     try (HeapMonitor heap = new HeapMonitor()) {
       Benchmark benchmark = new Benchmark(spark, config, options, heap);
       Map<String, Object> results;
@@ -177,6 +218,7 @@ public final class Benchmark {
   private Map<String, Object> runPhases() {
     Map<String, Object> results = new LinkedHashMap<>();
     results.put("started_at", Instant.now().toString());
+    results.put("options", options.toResults());
     results.put("machine", Environment.machine());
     results.put("load_average_at_start", Environment.loadAverage());
     results.put("spark", Environment.spark(spark));
@@ -527,7 +569,7 @@ public final class Benchmark {
     for (Map.Entry<?, ?> entry : phases.entrySet()) {
       Map<?, ?> phase = (Map<?, ?>) entry.getValue();
       Object wall = phase.get("wall_ms");
-      text.append(String.format(Locale.ROOT, "  %-14s %10s ms  %12s events/s  heap max %s MB, after GC %s MB%n",
+      text.append(String.format(Locale.ROOT, "  %-14s %10s ms  %12s events/s  heap max %s MiB, after GC %s MiB%n",
           entry.getKey(), wall == null ? phase.get("status") : wall, phase.get("events_per_second"),
           phase.get("heap_max_used_mb"), phase.get("heap_max_after_gc_mb")));
     }

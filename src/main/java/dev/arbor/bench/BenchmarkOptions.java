@@ -2,14 +2,21 @@ package dev.arbor.bench;
 
 import dev.arbor.ArborException;
 import dev.arbor.period.Grain;
+import java.io.IOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Options of {@code jobs/benchmark}.
@@ -39,6 +46,19 @@ public record BenchmarkOptions(
     Set<String> skip,
     boolean regenerate) {
 
+  /** Earliest first day of the history that {@code --first-day} accepts. */
+  static final LocalDate EARLIEST_FIRST_DAY = LocalDate.of(1900, 1, 1);
+
+  /**
+   * Last day on which generated events may fall, which is the day that the incremental phase
+   * appends after the history. A first day in year 10000 makes the run fail in Spark with an
+   * overflow error that blames the data.
+   *
+   * <p>NOTE: no benchmark has run with a history that ends near this day, where the last week
+   * period and, in zones west of UTC, the events' UTC times reach into year 10000.
+   */
+  static final LocalDate LATEST_EVENT_DAY = LocalDate.of(9999, 12, 31);
+
   /** Phases that {@code --skip} may name. */
   public static final Set<String> SKIPPABLE = Set.of("naive", "sketch", "incremental", "sliced");
 
@@ -54,8 +74,9 @@ public record BenchmarkOptions(
 
       Options:
         --events N        rows of the generated history; k and m suffixes allowed (default 1m)
-        --days N          days of history (default 365)
-        --first-day DATE  first day of the history, YYYY-MM-DD (default 2023-01-01)
+        --days N          days of history, 2 to 3660 (default 365)
+        --first-day DATE  first day of the history, YYYY-MM-DD, from 1900-01-01 to 9999-12-31
+                          minus the days (default 2023-01-01)
         --seed N          seed of the generator (default 1)
         --conf FILE       config with the source and tree (default conf/bench/bench.conf)
         --tree ID         tree to run; needed when the config defines several
@@ -64,12 +85,21 @@ public record BenchmarkOptions(
         --grains LIST     comma-separated grains to compute instead of the tree's, e.g. month
         --skip LIST       comma-separated phases to leave out: naive, sketch, incremental, sliced
         --regenerate      generate the events even when WORK holds a table of the same spec
+        -h, --help        print this text and exit, wherever it appears on the command line
       """;
 
   /** Options that take a value, as {@code --help} lists them. */
   private static final Set<String> VALUED_OPTIONS =
       Set.of("--events", "--days", "--first-day", "--seed", "--conf", "--tree", "--work", "--out",
           "--grains", "--skip");
+
+  /** Returns whether {@code args} request the usage text, by -h or --help anywhere or help first. */
+  static boolean requestsHelp(String[] args) {
+    if (args.length > 0 && args[0].equals("help")) {
+      return true;
+    }
+    return Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h");
+  }
 
   /** Parses the command line; throws a usage error naming the invalid option. */
   public static BenchmarkOptions parse(String[] args) {
@@ -101,15 +131,15 @@ public record BenchmarkOptions(
       String value = args[++i];
       switch (name) {
         case "--events" -> events = count(value, name);
-        case "--days" -> days = count(value, name);
+        case "--days" -> days = parseDays(value, name);
         case "--first-day" -> firstDay = date(value, name);
         case "--seed" -> seed = seed(value, name);
         case "--conf" -> conf = Path.of(value);
         case "--tree" -> treeId = value;
         case "--work" -> work = Path.of(value);
         case "--out" -> out = Path.of(value);
-        case "--grains" -> grains = grains(value);
-        case "--skip" -> skip.addAll(phases(value));
+        case "--grains" -> grains = grains(value, name);
+        case "--skip" -> skip.addAll(phases(value, name));
         default -> throw new IllegalStateException("Option " + name + " is listed but not parsed");
       }
     }
@@ -120,6 +150,13 @@ public record BenchmarkOptions(
     }
     if (days < 2 || days > 3660) {
       throw ArborException.usage("Invalid --days " + days + "; use 2 to 3660");
+    }
+    // The incremental phase appends one day after the history, which is firstDay + days.
+    LocalDate latestFirstDay = LATEST_EVENT_DAY.minusDays(days);
+    if (firstDay.isBefore(EARLIEST_FIRST_DAY) || firstDay.isAfter(latestFirstDay)) {
+      throw ArborException.usage("Invalid --first-day " + firstDay + "; use a day from " + EARLIEST_FIRST_DAY
+          + " to " + latestFirstDay + " for " + days + " days of history, so that the history and the day"
+          + " appended after it end by " + LATEST_EVENT_DAY);
     }
 
     if (work == null) {
@@ -133,6 +170,10 @@ public record BenchmarkOptions(
     if (out == null) {
       out = work.resolve("results.json");
     }
+    if (Files.isDirectory(out)) {
+      throw ArborException.usage("Invalid --out " + out + ": it is a folder; pass the path of a file, such as "
+          + out.resolve("results.json"));
+    }
     Path outFolder = out.toAbsolutePath().getParent();
     if (outFolder != null && java.nio.file.Files.exists(outFolder) && !java.nio.file.Files.isDirectory(outFolder)) {
       throw ArborException.usage("Invalid --out " + out + ": " + outFolder + " is a file, not a folder;"
@@ -140,6 +181,63 @@ public record BenchmarkOptions(
     }
     return new BenchmarkOptions(events, (int) days, firstDay, seed, conf, treeId, work, out.toAbsolutePath(),
         grains, Set.copyOf(skip), regenerate);
+  }
+
+  /**
+   * Returns the options as the results file records them. {@code skipped_phases} lists the phases
+   * that {@code --skip} left out, in alphabetical order, and {@code grains} is empty when the run
+   * computes the tree's own grains.
+   */
+  Map<String, Object> toResults() {
+    Map<String, Object> recorded = new LinkedHashMap<>();
+    recorded.put("events", events);
+    recorded.put("days", days);
+    recorded.put("first_day", firstDay.toString());
+    recorded.put("seed", seed);
+    recorded.put("conf", conf.toString());
+    recorded.put("tree", treeId);
+    recorded.put("work", work.toString());
+    recorded.put("out", out.toString());
+    recorded.put("grains", grains.stream().map(Grain::key).toList());
+    recorded.put("skipped_phases", List.copyOf(new TreeSet<>(skip)));
+    recorded.put("regenerate", regenerate);
+    return recorded;
+  }
+
+  /**
+   * Creates the folder of the results file when missing and checks that a file can be created in
+   * it. Benchmark calls it before Spark starts and again before the first phase, so that an
+   * invalid {@code --out} fails before the phases run rather than after them, losing the figures.
+   */
+  void prepareOutFolder() {
+    Path folder = out.getParent();
+    try {
+      Files.createDirectories(folder);
+    } catch (IOException e) {
+      throw ArborException.usage("Invalid --out " + out + ": cannot create its folder " + folder + " ("
+          + describe(e) + "); pass a path in a folder that exists or that you can create");
+    }
+    // Files.isWritable is not enough, because for root it returns true even in /proc, where no file
+    // can be created. So a temporary file is created and deleted.
+    try {
+      Path probe = Files.createTempFile(folder, ".arbor-bench-", ".tmp");
+      Files.delete(probe);
+    } catch (IOException e) {
+      throw ArborException.usage("Invalid --out " + out + ": cannot create a file in " + folder + " ("
+          + describe(e) + "); pass a path in a writable folder");
+    }
+    if (Files.exists(out) && !Files.isWritable(out)) {
+      throw ArborException.usage("Invalid --out " + out + ": the file exists and is read-only; make it"
+          + " writable or pass another path");
+    }
+  }
+
+  /** Returns the operating system's reason for a file error, or the exception's type and message. */
+  private static String describe(IOException e) {
+    if (e instanceof FileSystemException failure && failure.getReason() != null) {
+      return failure.getReason();
+    }
+    return e.getClass().getSimpleName() + ": " + e.getMessage();
   }
 
   /** Returns a short label of an event count: 1m for a million, 250k, or the number itself. */
@@ -174,6 +272,16 @@ public record BenchmarkOptions(
     }
   }
 
+  /** Parses a plain number of days, which unlike {@code --events} takes no k or m suffix. */
+  private static long parseDays(String text, String option) {
+    String digits = text.trim();
+    // 18 digits always fit in a long, and parse rejects any value above 3660 afterwards.
+    if (digits.matches("[0-9]{1,18}")) {
+      return Long.parseLong(digits);
+    }
+    throw ArborException.usage("Invalid " + option + " '" + text + "'; expected a whole number of days such as 365");
+  }
+
   private static long seed(String text, String option) {
     try {
       return Long.parseLong(text.trim());
@@ -190,12 +298,12 @@ public record BenchmarkOptions(
     }
   }
 
-  private static List<Grain> grains(String text) {
+  private static List<Grain> grains(String text, String option) {
     List<Grain> grains = new ArrayList<>();
-    for (String part : text.split(",")) {
-      Grain grain = Grain.fromKey(part.trim());
+    for (String part : splitList(text, option, "week,month")) {
+      Grain grain = Grain.fromKey(part);
       if (grain == null) {
-        throw ArborException.usage("Invalid grain '" + part.trim() + "' in --grains; expected day, week, month or quarter");
+        throw ArborException.usage("Invalid grain '" + part + "' in " + option + "; expected day, week, month or quarter");
       }
       if (!grains.contains(grain)) {
         grains.add(grain);
@@ -205,16 +313,31 @@ public record BenchmarkOptions(
     return grains;
   }
 
-  private static List<String> phases(String text) {
+  private static List<String> phases(String text, String option) {
     List<String> phases = new ArrayList<>();
-    for (String part : text.split(",")) {
-      String phase = part.trim().toLowerCase(Locale.ROOT);
+    for (String part : splitList(text, option, "naive,sketch")) {
+      String phase = part.toLowerCase(Locale.ROOT);
       if (!SKIPPABLE.contains(phase)) {
-        throw ArborException.usage("Invalid phase '" + part.trim() + "' in --skip; expected some of "
+        throw ArborException.usage("Invalid phase '" + part + "' in " + option + "; expected some of "
             + String.join(", ", new java.util.TreeSet<>(SKIPPABLE)));
       }
       phases.add(phase);
     }
     return phases;
+  }
+
+  /** Splits a comma-separated option value into trimmed items and rejects empty items, as in "week,". */
+  private static List<String> splitList(String text, String option, String example) {
+    List<String> items = new ArrayList<>();
+    // The limit -1 keeps trailing empty strings, which split would otherwise drop silently.
+    for (String part : text.split(",", -1)) {
+      String item = part.trim();
+      if (item.isEmpty()) {
+        throw ArborException.usage("Invalid " + option + " '" + text + "'; the list contains an empty item."
+            + " Separate the items with single commas, such as " + example);
+      }
+      items.add(item);
+    }
+    return items;
   }
 }

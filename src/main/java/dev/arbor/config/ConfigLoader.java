@@ -73,6 +73,14 @@ public final class ConfigLoader {
   /** Loads and validates {@code file}; throws {@link InvalidConfigException} with every problem. */
   public static ArborConfig load(Path file) {
     Path absolute = file.toAbsolutePath().normalize();
+    if (Files.isDirectory(absolute)) {
+      throw new InvalidConfigException(
+          List.of(
+              new ConfigProblem(
+                  new Origin(file.toString(), -1),
+                  "config file",
+                  "is a folder, not a file; pass a HOCON config file with --conf")));
+    }
     if (!Files.isRegularFile(absolute)) {
       throw new InvalidConfigException(
           List.of(

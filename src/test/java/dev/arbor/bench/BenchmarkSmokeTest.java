@@ -31,6 +31,8 @@ class BenchmarkSmokeTest extends SparkTestBase {
     JsonNode json = new ObjectMapper().readTree(Files.readString(options.out()));
     assertThat(json.at("/data/events").asLong()).isEqualTo(2_000);
     assertThat(json.at("/data/next_day_events").asLong()).isEqualTo(68);
+    assertThat(json.at("/options/skipped_phases").isArray()).isTrue();
+    assertThat(json.at("/options/skipped_phases").size()).isZero();
     assertThat(json.at("/machine/cores").asInt()).isPositive();
     assertThat(json.at("/spark/settings").size()).isPositive();
     for (String phase : new String[] {"a", "b", "c", "d", "sketch", "e_full", "e_incremental"}) {

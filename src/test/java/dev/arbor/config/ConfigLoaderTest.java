@@ -101,6 +101,15 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void folderIsReportedAsFolder() {
+    assertThatThrownBy(() -> ConfigLoader.load(dir))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining(dir + ": config file: is a folder")
+        .hasMessageContaining("pass a HOCON config file")
+        .hasMessageNotContaining("not found");
+  }
+
+  @Test
   void hoconSyntaxErrorIsReportedWithLine() {
     List<String> problems = problems("arbor {\n  trees {\n    t = { nodes = \n}\n");
     assertThat(problems).singleElement().satisfies(p -> assertThat(p).contains("arbor.conf:").contains("syntax"));
