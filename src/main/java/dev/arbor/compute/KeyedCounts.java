@@ -87,7 +87,10 @@ final class KeyedCounts {
    *
    * @param daily the daily activity table, covering the days of the calendar's periods
    * @param first each key's first active day over all history (slot, key, first_day), or null
-   *     when {@code daily} covers all history, so that a key's first day in it is its first day
+   *     when {@code daily} covers all history, so that a key's first day in it is its first day.
+   *     A key missing from it gets its first day in {@code daily}, so it counts as new in that
+   *     period. NOTE: callers pass a table that has every key of {@code daily}
+   *     ({@link FirstActivity} adds the keys read), so this fallback is not expected to run.
    * @param distinctSlots slots whose keys are counted per segment ({@value #DISTINCT})
    * @param lifecycleSlots slots whose keys get lifecycle states
    */
@@ -98,6 +101,18 @@ final class KeyedCounts {
       Set<Integer> lifecycleSlots,
       PeriodTables calendar,
       Segments segments) {
+    return count(daily, first, distinctSlots, lifecycleSlots, calendar, segments, Walker.BATCH);
+  }
+
+  /** As above, with a task returning its counts each time it has {@code batch} entries. */
+  static Dataset<Row> count(
+      Dataset<Row> daily,
+      Dataset<Row> first,
+      Set<Integer> distinctSlots,
+      Set<Integer> lifecycleSlots,
+      PeriodTables calendar,
+      Segments segments,
+      int batch) {
     Set<Integer> slots = new LinkedHashSet<>(distinctSlots);
     slots.addAll(lifecycleSlots);
     boolean sliced = !segments.dimensions().isEmpty();
@@ -118,9 +133,10 @@ final class KeyedCounts {
     }
     Dataset<Row> keyed =
         daily.where(col("slot").isin(slots.toArray())).select(columns.toArray(Column[]::new));
-    if (first != null) {
+    if (first != null && !lifecycleSlots.isEmpty()) {
+      // Only lifecycle states read the first day; distinct counts do not need the join.
       Dataset<Row> firstDays =
-          first.select(
+          first.where(col("slot").isin(lifecycleSlots.toArray())).select(
               col("slot").cast("int").as("slot"),
               col("key"),
               expr("unix_date(first_day)").as("first_day"));
@@ -138,7 +154,8 @@ final class KeyedCounts {
             calendar.index(),
             dimensionNames.toArray(String[]::new),
             new HashSet<>(distinctSlots),
-            new HashSet<>(lifecycleSlots));
+            new HashSet<>(lifecycleSlots),
+            batch);
     return keyed
         .repartition(col("slot"), col("key"))
         .sortWithinPartitions("slot", "key", "day")
@@ -155,8 +172,25 @@ final class KeyedCounts {
             col("value"));
   }
 
-  /** One daily row of a key: its day, its latest event time, and its segment per dimension. */
-  private record Day(int day, long at, String[] segments) {}
+  /**
+   * Returns whether segment {@code a} sorts after {@code b} in Spark's string order, which compares
+   * UTF-8 bytes. That is the order of code points; {@link String#compareTo} compares UTF-16 units
+   * and differs for characters above U+FFFF.
+   */
+  static boolean sortsAfter(String a, String b) {
+    int i = 0;
+    int j = 0;
+    while (i < a.length() && j < b.length()) {
+      int x = a.codePointAt(i);
+      int y = b.codePointAt(j);
+      if (x != y) {
+        return x > y;
+      }
+      i += Character.charCount(x);
+      j += Character.charCount(y);
+    }
+    return i < a.length() && j >= b.length();
+  }
 
   /** A key's activity in one period: its segments per dimension and its latest event's segment. */
   private static final class Activity {
@@ -175,14 +209,14 @@ final class KeyedCounts {
       this.latestSegment = new String[dimensions];
     }
 
-    void add(Day day) {
+    void add(long at, String[] rowSegments) {
       for (int d = 0; d < latest.length; d++) {
-        String segment = day.segments()[d];
+        String segment = rowSegments[d];
         segments.get(d).add(segment);
         if (latestSegment[d] == null
-            || day.at() > latest[d]
-            || (day.at() == latest[d] && segment.compareTo(latestSegment[d]) > 0)) {
-          latest[d] = day.at();
+            || at > latest[d]
+            || (at == latest[d] && sortsAfter(segment, latestSegment[d]))) {
+          latest[d] = at;
           latestSegment[d] = segment;
         }
       }
@@ -192,131 +226,213 @@ final class KeyedCounts {
   /** A count's coordinates; the dimension, grain and state are indexes. */
   private record CountKey(int dimension, int grain, int periodDay, String segment, int slot, int state) {}
 
-  /** Walks the sorted rows of a partition one key at a time and returns the partition's counts. */
+  /**
+   * Walks the sorted rows of a partition one key at a time. A key's rows stream through: per grain
+   * it keeps only the open period and the start of the key's previous active period, so a key
+   * with millions of rows needs no more memory than one with a single row. Counts are returned in
+   * batches of about {@link #BATCH} entries, so a task's memory does not grow with the number of
+   * periods and segments either.
+   */
   private static final class Walker implements MapPartitionsFunction<Row, Row> {
     private static final long serialVersionUID = 1L;
+
+    /** Count entries a task keeps before it returns them, unless a test sets another size. */
+    static final int BATCH = 100_000;
 
     private final PeriodIndex index;
     private final String[] dimensions;
     private final Set<Integer> distinctSlots;
     private final Set<Integer> lifecycleSlots;
+    private final int batch;
 
-    Walker(PeriodIndex index, String[] dimensions, Set<Integer> distinctSlots, Set<Integer> lifecycleSlots) {
+    Walker(
+        PeriodIndex index,
+        String[] dimensions,
+        Set<Integer> distinctSlots,
+        Set<Integer> lifecycleSlots,
+        int batch) {
       this.index = index;
       this.dimensions = dimensions;
       this.distinctSlots = distinctSlots;
       this.lifecycleSlots = lifecycleSlots;
+      this.batch = batch;
     }
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
-      Map<CountKey, long[]> counts = new HashMap<>();
-      List<Day> days = new ArrayList<>();
-      int slot = 0;
-      String key = null;
-      int first = PeriodIndex.NONE;
-      while (rows.hasNext()) {
-        Row row = rows.next();
-        int rowSlot = row.getInt(COLUMN_SLOT);
-        String rowKey = row.getString(COLUMN_KEY);
-        if (key == null || rowSlot != slot || !rowKey.equals(key)) {
-          if (key != null) {
-            addKey(slot, days, first, counts);
-          }
-          days.clear();
-          slot = rowSlot;
-          key = rowKey;
-          first = row.isNullAt(COLUMN_FIRST) ? PeriodIndex.NONE : row.getInt(COLUMN_FIRST);
-        }
-        String[] segments = new String[dimensions.length];
-        segments[0] = NodeValuesComputer.ALL;
-        for (int d = 1; d < dimensions.length; d++) {
-          segments[d] = row.getString(COLUMN_SEGMENTS + d - 1);
-        }
-        long at = row.isNullAt(COLUMN_AT) ? Long.MIN_VALUE : row.getLong(COLUMN_AT);
-        days.add(new Day(row.getInt(COLUMN_DAY), at, segments));
-      }
-      if (key != null) {
-        addKey(slot, days, first, counts);
-      }
-      List<Row> out = new ArrayList<>(counts.size());
-      for (Map.Entry<CountKey, long[]> entry : counts.entrySet()) {
-        CountKey countKey = entry.getKey();
-        out.add(
-            RowFactory.create(
-                dimensions[countKey.dimension()],
-                index.grainKey(countKey.grain()),
-                countKey.periodDay(),
-                countKey.segment(),
-                countKey.slot(),
-                STATES[countKey.state()],
-                entry.getValue()[0]));
-      }
-      return out.iterator();
+      return new Batches(rows);
     }
 
-    /** Adds the states of one key, whose days are in ascending order, for every grain. */
-    private void addKey(int slot, List<Day> days, int storedFirst, Map<CountKey, long[]> counts) {
-      boolean distinct = distinctSlots.contains(slot);
-      boolean lifecycle = lifecycleSlots.contains(slot);
-      int firstDay = days.get(0).day();
-      if (storedFirst != PeriodIndex.NONE && storedFirst < firstDay) {
-        firstDay = storedFirst;
+    /** The counts of one partition, computed batch by batch as the caller reads them. */
+    private final class Batches implements Iterator<Row> {
+      private final Iterator<Row> rows;
+      private final Map<CountKey, long[]> counts = new HashMap<>();
+      private Iterator<Row> ready = java.util.Collections.emptyIterator();
+      private KeyWalk walk;
+
+      Batches(Iterator<Row> rows) {
+        this.rows = rows;
       }
-      for (int g = 0; g < index.grainCount(); g++) {
-        List<Activity> periods = new ArrayList<>();
-        Set<Integer> active = new HashSet<>();
-        Activity current = null;
-        for (Day day : days) {
-          int start = index.periodOf(g, day.day());
+
+      @Override
+      public boolean hasNext() {
+        while (!ready.hasNext()) {
+          if (walk == null && !rows.hasNext()) {
+            return false;
+          }
+          fill();
+        }
+        return true;
+      }
+
+      @Override
+      public Row next() {
+        if (!hasNext()) {
+          throw new java.util.NoSuchElementException();
+        }
+        return ready.next();
+      }
+
+      /** Reads rows until the counts reach a batch or the partition ends, then exposes them. */
+      private void fill() {
+        while (rows.hasNext() && counts.size() < batch) {
+          Row row = rows.next();
+          int slot = row.getInt(COLUMN_SLOT);
+          String key = row.getString(COLUMN_KEY);
+          int day = row.getInt(COLUMN_DAY);
+          if (walk == null || walk.slot != slot || !walk.key.equals(key)) {
+            if (walk != null) {
+              walk.finish();
+            }
+            int stored = row.isNullAt(COLUMN_FIRST) ? PeriodIndex.NONE : row.getInt(COLUMN_FIRST);
+            // Rows come sorted by day, so this row's day is the key's first day in the table.
+            int firstDay = stored != PeriodIndex.NONE && stored < day ? stored : day;
+            walk = new KeyWalk(slot, key, firstDay, counts);
+          }
+          String[] segments = new String[dimensions.length];
+          segments[0] = NodeValuesComputer.ALL;
+          for (int d = 1; d < dimensions.length; d++) {
+            segments[d] = row.getString(COLUMN_SEGMENTS + d - 1);
+          }
+          long at = row.isNullAt(COLUMN_AT) ? Long.MIN_VALUE : row.getLong(COLUMN_AT);
+          walk.add(day, at, segments);
+        }
+        if (!rows.hasNext() && walk != null) {
+          walk.finish();
+          walk = null;
+        }
+        List<Row> out = new ArrayList<>(counts.size());
+        for (Map.Entry<CountKey, long[]> entry : counts.entrySet()) {
+          CountKey countKey = entry.getKey();
+          out.add(
+              RowFactory.create(
+                  dimensions[countKey.dimension()],
+                  index.grainKey(countKey.grain()),
+                  countKey.periodDay(),
+                  countKey.segment(),
+                  countKey.slot(),
+                  STATES[countKey.state()],
+                  entry.getValue()[0]));
+        }
+        counts.clear();
+        ready = out.iterator();
+      }
+    }
+
+    /** The walk of one key through every grain; it adds each period's states once the period closes. */
+    private final class KeyWalk {
+      final int slot;
+      final String key;
+      private final int firstDay;
+      private final boolean distinct;
+      private final boolean lifecycle;
+      private final Map<CountKey, long[]> counts;
+      /** Per grain, the period being read, or null before the key's first day in the calendar. */
+      private final Activity[] open;
+      /** Per grain, the start of the key's last closed period, or NONE. */
+      private final int[] lastClosed;
+
+      KeyWalk(int slot, String key, int firstDay, Map<CountKey, long[]> counts) {
+        this.slot = slot;
+        this.key = key;
+        this.firstDay = firstDay;
+        this.distinct = distinctSlots.contains(slot);
+        this.lifecycle = lifecycleSlots.contains(slot);
+        this.counts = counts;
+        this.open = new Activity[index.grainCount()];
+        this.lastClosed = new int[index.grainCount()];
+        java.util.Arrays.fill(lastClosed, PeriodIndex.NONE);
+      }
+
+      /** Adds a row of the key; rows come in ascending order of day. */
+      void add(int day, long at, String[] segments) {
+        for (int g = 0; g < open.length; g++) {
+          int start = index.periodOf(g, day);
           if (start == PeriodIndex.NONE) {
             continue;
           }
-          if (current == null || current.start != start) {
-            current = new Activity(start, dimensions.length);
-            periods.add(current);
-            active.add(start);
+          if (open[g] == null || open[g].start != start) {
+            if (open[g] != null) {
+              close(g, open[g], start);
+            }
+            open[g] = new Activity(start, dimensions.length);
           }
-          current.add(day);
+          open[g].add(at, segments);
         }
-        for (Activity period : periods) {
-          if (distinct) {
-            for (int d = 0; d < dimensions.length; d++) {
-              for (String segment : period.segments.get(d)) {
-                add(counts, d, g, period.start, segment, slot, STATE_DISTINCT);
-              }
-            }
-          }
-          if (!lifecycle) {
-            continue;
-          }
-          int previous = index.previous(g, period.start);
-          boolean inPrevious = previous != PeriodIndex.NONE && active.contains(previous);
-          boolean isNew = firstDay >= period.start;
-          int follower = index.follower(g, period.start);
-          boolean churnsNext = follower != PeriodIndex.NONE && !active.contains(follower);
-          for (int d = 0; d < dimensions.length; d++) {
-            String segment = period.latestSegment[d];
-            add(counts, d, g, period.start, segment, slot, STATE_ACTIVE);
-            if (isNew) {
-              add(counts, d, g, period.start, segment, slot, STATE_NEW);
-            }
-            if (inPrevious) {
-              add(counts, d, g, period.start, segment, slot, STATE_RETAINED);
-            } else if (!isNew) {
-              add(counts, d, g, period.start, segment, slot, STATE_RESURRECTED);
-            }
-            if (churnsNext) {
-              add(counts, d, g, follower, segment, slot, STATE_CHURNED);
-            }
+      }
+
+      /** Closes every grain's open period after the key's last row. */
+      void finish() {
+        for (int g = 0; g < open.length; g++) {
+          if (open[g] != null) {
+            close(g, open[g], PeriodIndex.NONE);
+            open[g] = null;
           }
         }
       }
-    }
 
-    private static void add(
-        Map<CountKey, long[]> counts, int dimension, int grain, int periodDay, String segment, int slot, int state) {
-      counts.computeIfAbsent(new CountKey(dimension, grain, periodDay, segment, slot, state), k -> new long[1])[0]++;
+      /**
+       * Adds the states of {@code period}, the key's active period of grain {@code g}, given the
+       * start of the key's next active calendar period ({@code nextActive}, NONE when there is
+       * none).
+       */
+      private void close(int g, Activity period, int nextActive) {
+        if (distinct) {
+          for (int d = 0; d < dimensions.length; d++) {
+            for (String segment : period.segments.get(d)) {
+              add(d, g, period.start, segment, STATE_DISTINCT);
+            }
+          }
+        }
+        if (lifecycle) {
+          int previous = index.previous(g, period.start);
+          boolean inPrevious = previous != PeriodIndex.NONE && lastClosed[g] == previous;
+          boolean isNew = firstDay >= period.start;
+          int follower = index.follower(g, period.start);
+          boolean churnsNext = follower != PeriodIndex.NONE && follower != nextActive;
+          for (int d = 0; d < dimensions.length; d++) {
+            String segment = period.latestSegment[d];
+            add(d, g, period.start, segment, STATE_ACTIVE);
+            if (isNew) {
+              add(d, g, period.start, segment, STATE_NEW);
+            }
+            if (inPrevious) {
+              add(d, g, period.start, segment, STATE_RETAINED);
+            } else if (!isNew) {
+              add(d, g, period.start, segment, STATE_RESURRECTED);
+            }
+            if (churnsNext) {
+              add(d, g, follower, segment, STATE_CHURNED);
+            }
+          }
+        }
+        lastClosed[g] = period.start;
+      }
+
+      private void add(int dimension, int grain, int periodDay, String segment, int state) {
+        counts.computeIfAbsent(
+            new CountKey(dimension, grain, periodDay, segment, slot, state), k -> new long[1])[0]++;
+      }
     }
   }
 }

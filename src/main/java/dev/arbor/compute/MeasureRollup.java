@@ -1,14 +1,11 @@
 package dev.arbor.compute;
 
 import static org.apache.spark.sql.functions.broadcast;
-import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
@@ -17,13 +14,14 @@ import dev.arbor.compute.ScanPlan.MeasuredColumn;
 import dev.arbor.compute.ScanPlan.Partial;
 import dev.arbor.config.SourceDef;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
@@ -222,8 +220,8 @@ public final class MeasureRollup {
     return columns.stream().map(SlotColumn::slot).distinct().toArray();
   }
 
-  private static java.util.Set<Integer> slotSet(List<SlotColumn> columns) {
-    java.util.Set<Integer> slots = new java.util.LinkedHashSet<>();
+  private static Set<Integer> slotSet(List<SlotColumn> columns) {
+    Set<Integer> slots = new LinkedHashSet<>();
     columns.forEach(column -> slots.add(column.slot()));
     return slots;
   }

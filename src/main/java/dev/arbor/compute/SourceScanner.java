@@ -269,8 +269,10 @@ public final class SourceScanner {
       int partitions = spark.sessionState().conf().numShufflePartitions();
       if (days == null || days.size() >= partitions) {
         // Partitioned by day, both the de-duplication and the daily aggregation that follows it
-        // (grouped by day and more) run without another shuffle of the events. A day is then one
-        // task, so a scan of fewer days than partitions keeps the two shuffles instead.
+        // (grouped by day and more) run without another shuffle of the events. Each day then
+        // stays in one task, so a scan of fewer days than partitions keeps the two shuffles.
+        // NOTE: a full scan (days == null) is assumed to cover more days than partitions. A
+        // history shorter than that, or one day far larger than the others, leaves tasks idle.
         events = events.repartition(col(LOCAL_DATE));
       }
       events = events.dropDuplicates(LOCAL_DATE, source.eventId());

@@ -120,9 +120,33 @@ class KeyedCountsTest extends SparkTestBase {
   }
 
   /**
-   * An incremental run: the daily table contains February and March only, and the stored first days
-   * say d first came on 2024-02-15 (before its first day here, March 10). e has no stored first
-   * day. In March d is resurrected, not new, and e is new.
+   * The same table as {@link #monthlyStatesFromDays} with tasks that return their counts after
+   * every entry, so that counts of one key and one period arrive in several pieces. The sums are
+   * the same.
+   */
+  @Test
+  void countsSplitIntoBatchesAddUp() {
+    Dataset<Row> rows =
+        daily(
+            day("2024-01-03", 1, "a"), day("2024-01-20", 1, "a"), day("2024-03-05", 1, "a"),
+            day("2024-02-01", 1, "b"),
+            day("2024-01-31", 1, "c"), day("2024-02-02", 1, "c"), day("2024-02-28", 1, "c"));
+    PeriodTables calendar =
+        PeriodTables.of(spark, ISO, months(ISO, "2024-01-01", "2024-03-31"), LocalDate.parse("2024-03-31"));
+
+    Map<String, Long> whole =
+        counts(KeyedCounts.count(rows, null, Set.of(1), Set.of(1), calendar, Segments.none()));
+    Map<String, Long> batched =
+        counts(KeyedCounts.count(rows, null, Set.of(1), Set.of(1), calendar, Segments.none(), 1));
+
+    assertThat(batched).isEqualTo(whole);
+    assertThat(batched).containsEntry("all/month/2024-03-01/all/1/churned", 2L);
+  }
+
+  /**
+   * An incremental run: the daily table contains February and March only, and the stored first
+   * day of d is 2024-02-15 (before its first day here, March 10). e has no stored first day. In
+   * March d is resurrected, not new, and e is new.
    *
    * <p>February's predecessor is not in the calendar, so in February b (first day 2024-01-15, in
    * the store) counts as resurrected: the caller reads February only as a predecessor.
@@ -196,6 +220,53 @@ class KeyedCountsTest extends SparkTestBase {
                 "country/month/2024-01-01/other/1/new", 1,
                 "country/month/2024-02-01/FR/1/churned", 1,
                 "country/month/2024-02-01/other/1/churned", 1));
+  }
+
+  /**
+   * Segment names compare as Spark compares strings, by UTF-8 bytes, which is code point order.
+   * U+1F600 (a character outside the basic plane) sorts after U+FF21, although its first UTF-16
+   * unit (U+D83D) is smaller.
+   */
+  @Test
+  void segmentTieBreakUsesCodePoints() {
+    String emoji = new String(Character.toChars(0x1F600));
+    String fullWidthA = "\uFF21";
+
+    assertThat(KeyedCounts.sortsAfter(emoji, fullWidthA)).isTrue();
+    assertThat(KeyedCounts.sortsAfter(fullWidthA, emoji)).isFalse();
+    assertThat(KeyedCounts.sortsAfter("other", "UK")).isTrue();
+    assertThat(KeyedCounts.sortsAfter("ab", "a")).isTrue();
+    assertThat(KeyedCounts.sortsAfter("a", "ab")).isFalse();
+    assertThat(KeyedCounts.sortsAfter("a", "a")).isFalse();
+  }
+
+  /**
+   * One key with 300,000 rows over the 31 days of January (each day many times) streams through the
+   * walk: it counts once as a distinct key, once as active and once as new. The rows are made in
+   * Spark, so the driver never has them in memory.
+   */
+  @Test
+  void heavyKeyCountsOnce() {
+    Dataset<Row> rows =
+        spark.range(300_000)
+            .selectExpr(
+                "date_add(DATE'2024-01-01', CAST(id % 31 AS INT)) AS local_date",
+                "1 AS slot",
+                "'hot' AS key",
+                "CAST(NULL AS TIMESTAMP) AS last_event",
+                "CAST(NULL AS STRING) AS dim_country");
+    PeriodTables calendar =
+        PeriodTables.of(spark, ISO, months(ISO, "2024-01-01", "2024-01-31"), LocalDate.parse("2024-01-31"));
+
+    Map<String, Long> counted =
+        counts(KeyedCounts.count(rows, null, Set.of(1), Set.of(1), calendar, Segments.none()));
+
+    assertThat(counted)
+        .isEqualTo(
+            expected(
+                "all/month/2024-01-01/all/1/distinct", 1,
+                "all/month/2024-01-01/all/1/active", 1,
+                "all/month/2024-01-01/all/1/new", 1));
   }
 
   /**
