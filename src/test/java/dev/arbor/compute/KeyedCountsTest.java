@@ -74,6 +74,21 @@ class KeyedCountsTest extends SparkTestBase {
     return out;
   }
 
+  /** The daily rows of {@link #monthlyStatesFromDays}. */
+  private static Dataset<Row> threeMonths() {
+    return daily(
+        day("2024-01-03", 1, "a"), day("2024-01-20", 1, "a"), day("2024-03-05", 1, "a"),
+        day("2024-02-01", 1, "b"),
+        day("2024-01-31", 1, "c"), day("2024-02-02", 1, "c"), day("2024-02-28", 1, "c"),
+        day("2024-01-03", 2, "a"), day("2024-01-09", 2, "x"), day("2024-02-09", 2, "x"));
+  }
+
+  /** Months January to March 2024, complete. */
+  private static PeriodTables firstQuarter() {
+    return PeriodTables.of(
+        spark, ISO, months(ISO, "2024-01-01", "2024-03-31"), LocalDate.parse("2024-03-31"));
+  }
+
   /**
    * Months January to March 2024; December 2023 is not in the calendar.
    *
@@ -88,17 +103,10 @@ class KeyedCountsTest extends SparkTestBase {
    */
   @Test
   void monthlyStatesFromDays() {
-    Dataset<Row> rows =
-        daily(
-            day("2024-01-03", 1, "a"), day("2024-01-20", 1, "a"), day("2024-03-05", 1, "a"),
-            day("2024-02-01", 1, "b"),
-            day("2024-01-31", 1, "c"), day("2024-02-02", 1, "c"), day("2024-02-28", 1, "c"),
-            day("2024-01-03", 2, "a"), day("2024-01-09", 2, "x"), day("2024-02-09", 2, "x"));
-    PeriodTables calendar =
-        PeriodTables.of(spark, ISO, months(ISO, "2024-01-01", "2024-03-31"), LocalDate.parse("2024-03-31"));
-
     Map<String, Long> counted =
-        counts(KeyedCounts.count(rows, null, Set.of(1, 2), Set.of(1), calendar, Segments.none()));
+        counts(
+            KeyedCounts.count(
+                threeMonths(), null, Set.of(1, 2), Set.of(1), firstQuarter(), Segments.none()));
 
     assertThat(counted)
         .isEqualTo(
@@ -126,18 +134,13 @@ class KeyedCountsTest extends SparkTestBase {
    */
   @Test
   void countsSplitIntoBatchesAddUp() {
-    Dataset<Row> rows =
-        daily(
-            day("2024-01-03", 1, "a"), day("2024-01-20", 1, "a"), day("2024-03-05", 1, "a"),
-            day("2024-02-01", 1, "b"),
-            day("2024-01-31", 1, "c"), day("2024-02-02", 1, "c"), day("2024-02-28", 1, "c"));
-    PeriodTables calendar =
-        PeriodTables.of(spark, ISO, months(ISO, "2024-01-01", "2024-03-31"), LocalDate.parse("2024-03-31"));
+    Dataset<Row> rows = threeMonths();
+    PeriodTables calendar = firstQuarter();
 
     Map<String, Long> whole =
-        counts(KeyedCounts.count(rows, null, Set.of(1), Set.of(1), calendar, Segments.none()));
+        counts(KeyedCounts.count(rows, null, Set.of(1, 2), Set.of(1), calendar, Segments.none()));
     Map<String, Long> batched =
-        counts(KeyedCounts.count(rows, null, Set.of(1), Set.of(1), calendar, Segments.none(), 1));
+        counts(KeyedCounts.count(rows, null, Set.of(1, 2), Set.of(1), calendar, Segments.none(), 1));
 
     assertThat(batched).isEqualTo(whole);
     assertThat(batched).containsEntry("all/month/2024-03-01/all/1/churned", 2L);
