@@ -142,8 +142,11 @@ public final class MeasureRollup {
    */
   public static Dataset<Row> rollUp(
       Dataset<Row> daily, Dataset<Row> first, ScanPlan plan, PeriodTables calendar, Segments segments) {
-    Dataset<Row> withPeriods =
-        segments.slice(daily.join(broadcast(calendar.dayPeriods()), SourceScanner.LOCAL_DATE));
+    // Only the partials (slot 0) are rolled up here; KeyedCounts reads the keyed slots.
+    Dataset<Row> partialDays =
+        segments.slice(
+            daily.where(col("slot").equalTo(0))
+                .join(broadcast(calendar.dayPeriods()), SourceScanner.LOCAL_DATE));
     String[] sliceKeys = {"dimension", "grain", "period_start", "segment"};
 
     // Additive and average columns, from the partials of slot 0.
@@ -153,8 +156,7 @@ public final class MeasureRollup {
       sums.add(sum(partial.column()).as(partial.column()));
     }
     Dataset<Row> additive =
-        withPeriods
-            .where(col("slot").equalTo(0))
+        partialDays
             .groupBy("dimension", "grain", "period_start", "segment")
             .agg(sums.get(0), sums.subList(1, sums.size()).toArray(Column[]::new));
     List<String> stackEntries = new ArrayList<>();

@@ -99,7 +99,7 @@ public final class PeriodTables {
     return periodList;
   }
 
-  /** The same periods as arrays that tasks look up days in. */
+  /** Returns the same periods as arrays in which tasks look up days. */
   PeriodIndex index() {
     return index;
   }

@@ -74,7 +74,7 @@ class KeyedCountsTest extends SparkTestBase {
     return out;
   }
 
-  /** The daily rows of {@link #monthlyStatesFromDays}. */
+  /** Returns the daily rows of {@link #monthlyStatesFromDays}. */
   private static Dataset<Row> threeMonths() {
     return daily(
         day("2024-01-03", 1, "a"), day("2024-01-20", 1, "a"), day("2024-03-05", 1, "a"),
@@ -83,7 +83,7 @@ class KeyedCountsTest extends SparkTestBase {
         day("2024-01-03", 2, "a"), day("2024-01-09", 2, "x"), day("2024-02-09", 2, "x"));
   }
 
-  /** Months January to March 2024, complete. */
+  /** Returns the calendar of the months January to March 2024, all complete. */
   private static PeriodTables firstQuarter() {
     return PeriodTables.of(
         spark, ISO, months(ISO, "2024-01-01", "2024-03-31"), LocalDate.parse("2024-03-31"));
